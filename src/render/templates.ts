@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { diagnostic, FicbindError } from '../diagnostics.js';
+
+/**
+ * The templates of one folder, compiled once with their own Handlebars instance.
+ * Templates are data: writers hand them a plain view-model; story text is only ever a value,
+ * never compiled as a template. `strict` makes a misspelt variable fail loudly.
+ */
+export interface TemplateSet {
+  readonly dir: string;
+  /** Render `<name>.hbs` with a view-model. */
+  render(name: string, view: object): string;
+  /** Read a non-template asset from the folder (e.g. `style.css`). */
+  asset(name: string): string;
+  has(name: string): boolean;
+}
+
+const cache = new Map<string, TemplateSet>();
+
+export function loadTemplates(dir: string): TemplateSet {
+  const resolved = path.resolve(dir);
+  const cached = cache.get(resolved);
+  if (cached) return cached;
+  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+    throw new FicbindError(
+      diagnostic(
+        'error',
+        'templates-missing',
+        'template folder not found',
+        resolved,
+        null,
+        'copy the templates/ folder of ficbind and point --templates at the copy',
+      ),
+    );
+  }
+  const hbs = Handlebars.create();
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  const partialsDir = path.join(resolved, 'partials');
+  if (fs.existsSync(partialsDir)) {
+    for (const f of fs.readdirSync(partialsDir).sort()) {
+      if (f.endsWith('.hbs')) hbs.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(partialsDir, f), 'utf8'));
+    }
+  }
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+
+  const set: TemplateSet = {
+    dir: resolved,
+    has: (name) => fs.existsSync(path.join(resolved, `${name}.hbs`)),
+    asset: (name) => fs.readFileSync(path.join(resolved, name), 'utf8'),
+    render(name, view) {
+      const file = path.join(resolved, `${name}.hbs`);
+      let tpl = compiled.get(name);
+      try {
+        if (!tpl) {
+          tpl = hbs.compile(fs.readFileSync(file, 'utf8'), { strict: true, noEscape: false });
+          compiled.set(name, tpl);
+        }
+        return tpl(view);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const line = /line (\d+)/.exec(message)?.[1];
+        throw new FicbindError(
+          diagnostic(
+            'error',
+            'template-error',
+            `template ${name}.hbs failed: ${message.split('\n')[0]}`,
+            file,
+            line ? Number(line) : null,
+            'check the variable names against the view-model documented at the top of the template',
+          ),
+        );
+      }
+    },
+  };
+  cache.set(resolved, set);
+  return set;
+}
