@@ -1,0 +1,57 @@
+/**
+ * Re-pack an EPUB's files into a byte-reproducible zip: `mimetype` first and stored uncompressed (the
+ * OCF rule), then the other files in a fixed order, every entry dated `date`, no directory entries,
+ * no platform-specific permissions.
+ */
+import JSZip from 'jszip';
+
+/** Zip (DOS) timestamps cannot go before 1980. */
+const ZIP_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 0);
+
+export function zipDate(d: Date): Date {
+  const t = Math.max(d.getTime(), ZIP_EPOCH);
+  // DOS time has a 2-second resolution; round down so the stored value is exactly the one we mean.
+  return new Date(t - (t % 2000));
+}
+
+/**
+ * `order` lists paths that come first, in that order (after `mimetype`); any other file follows
+ * in code-point order of its path.
+ */
+export async function repackDeterministic(
+  source: JSZip,
+  order: readonly string[],
+  date: Date,
+): Promise<Buffer> {
+  const files = new Map<string, JSZip.JSZipObject>();
+  source.forEach((relativePath, entry) => {
+    if (!entry.dir) files.set(relativePath, entry);
+  });
+  const mimetype = files.get('mimetype');
+  if (!mimetype) throw new Error('EPUB has no mimetype entry');
+  const rest = [...files.keys()].filter((p) => p !== 'mimetype');
+  const ranked = (p: string): number => {
+    const i = order.indexOf(p);
+    return i === -1 ? order.length : i;
+  };
+  rest.sort((a, b) => ranked(a) - ranked(b) || (a < b ? -1 : a > b ? 1 : 0));
+
+  const out = new JSZip();
+  const when = zipDate(date);
+  out.file('mimetype', await mimetype.async('uint8array'), {
+    compression: 'STORE',
+    date: when,
+    createFolders: false,
+  });
+  for (const p of rest) {
+    const entry = files.get(p);
+    if (!entry) continue;
+    out.file(p, await entry.async('uint8array'), {
+      compression: 'DEFLATE',
+      compressionOptions: { level: 9 },
+      date: when,
+      createFolders: false,
+    });
+  }
+  return out.generateAsync({ type: 'nodebuffer', platform: 'DOS', streamFiles: false });
+}
