@@ -8,13 +8,15 @@ export function diagnostic(
   line: number | null,
   hint?: string,
 ): Diagnostic {
-  return hint === undefined ? { code, severity, message, file, line } : { code, severity, message, file, line, hint };
+  return hint === undefined
+    ? { code, severity, message, file, line }
+    : { code, severity, message, file, line, hint };
 }
 
-/** The one way a diagnostic is shown to a person: `file:line: severity [code] message (hint)`. */
+/** The one way a diagnostic is shown to a person, on one line: `file:line: severity [code] message (hint)`. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line === null ? d.file : `${d.file}:${d.line}`;
-  const hint = d.hint ? `\n    hint: ${d.hint}` : '';
+  const hint = d.hint ? ` (${d.hint})` : '';
   return `${where}: ${d.severity} [${d.code}] ${d.message}${hint}`;
 }
 

@@ -41,8 +41,13 @@ export interface Chapter {
   readonly id: string;
   /** 1-based position in the story. */
   readonly number: number;
-  /** The title as written after the marker (`Chapter One: The Fall` → `The Fall`), if any. */
+  /**
+   * The chapter's own name: the text after the marker (`Chapter One: The Fall` → `The Fall`), or a named
+   * marker standing alone (`Prologue`). Null when the chapter has no name (`Chapter 3`, or no heading).
+   */
   readonly title: string | null;
+  /** The marker part of the heading as written (`Chapter One`, `Ch. 3`, `Part Two`, `Prologue`), if any. */
+  readonly label: string | null;
   /** The heading line as written (`Chapter One: The Fall`, `Prologue`), or null when the chapter had none. */
   readonly heading: string | null;
   readonly blocks: readonly Block[];

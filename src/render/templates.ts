@@ -40,7 +40,8 @@ export function loadTemplates(dir: string): TemplateSet {
   const partialsDir = path.join(resolved, 'partials');
   if (fs.existsSync(partialsDir)) {
     for (const f of fs.readdirSync(partialsDir).sort()) {
-      if (f.endsWith('.hbs')) hbs.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(partialsDir, f), 'utf8'));
+      if (f.endsWith('.hbs'))
+        hbs.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(partialsDir, f), 'utf8'));
     }
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);

@@ -1,0 +1,9 @@
+/** ficbind as a library: parse stories into the one document model, inspect them, build books. */
+export type { Format, PageSizeName, RenderOptions } from './config.js';
+export { PAGE_SIZE_NAMES, PAGE_SIZES, resolveBuildDate } from './config.js';
+export { FicbindError, formatDiagnostic, UsageError } from './diagnostics.js';
+export type { InspectReport } from './inspect.js';
+export { formatInspect, inspectReport } from './inspect.js';
+export type * from './model.js';
+export { chapterWords, countWords, paragraphText, storyWords } from './model.js';
+export { parseInput, parseStory, parseText } from './parse/index.js';
