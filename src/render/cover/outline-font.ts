@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import { assertNever } from '../../model.js';
+import { BOOK_FONT, type FontStyle } from '../fonts.js';
+
+/**
+ * Text drawn as vector outlines from our bundled font, so a cover looks the same on every machine:
+ * SVG `<text>` in sharp/librsvg silently uses whatever fonts the host has.
+ *
+ * fontkit ships no types; the few parts we use are described here.
+ */
+type FkCommand =
+  | { readonly command: 'moveTo'; readonly args: readonly number[] }
+  | { readonly command: 'lineTo'; readonly args: readonly number[] }
+  | { readonly command: 'quadraticCurveTo'; readonly args: readonly number[] }
+  | { readonly command: 'bezierCurveTo'; readonly args: readonly number[] }
+  | { readonly command: 'closePath'; readonly args: readonly number[] };
+
+interface FkGlyph {
+  readonly id: number;
+  readonly path: { readonly commands: readonly FkCommand[] };
+}
+
+interface FkPosition {
+  readonly xAdvance: number;
+  readonly yAdvance: number;
+  readonly xOffset: number;
+  readonly yOffset: number;
+}
+
+interface FkFont {
+  readonly unitsPerEm: number;
+  readonly capHeight: number;
+  readonly ascent: number;
+  readonly descent: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  layout(text: string, features?: readonly string[]): { glyphs: FkGlyph[]; positions: FkPosition[] };
+}
+
+interface Fontkit {
+  openSync(path: string): FkFont | { fonts: FkFont[] };
+}
+
+const require = createRequire(import.meta.url);
+const fontkit = require('fontkit') as Fontkit;
+
+const fonts = new Map<FontStyle, FkFont>();
+
+function font(style: FontStyle): FkFont {
+  let f = fonts.get(style);
+  if (!f) {
+    const opened = fontkit.openSync(BOOK_FONT[style]);
+    const single = 'fonts' in opened ? opened.fonts[0] : opened;
+    if (!single) throw new Error(`font file has no faces: ${BOOK_FONT[style]}`);
+    f = single;
+    fonts.set(style, f);
+  }
+  return f;
+}
+
+/** How a run of text is set: face, size in pixels, extra space between letters, OpenType features. */
+export interface TextStyle {
+  readonly font: FontStyle;
+  readonly size: number;
+  /** Letter-spacing as a fraction of the size (0.12 = 12% of an em after each letter). */
+  readonly tracking?: number;
+  /** OpenType features, e.g. `['smcp', 'c2sc']` for small capitals. */
+  readonly features?: readonly string[];
+}
+
+/** Cap height of a face as a fraction of the em. */
+export function capHeight(style: FontStyle): number {
+  const f = font(style);
+  return f.capHeight / f.unitsPerEm;
+}
+
+/** Descender depth of a face as a positive fraction of the em. */
+export function descender(style: FontStyle): number {
+  const f = font(style);
+  return -f.descent / f.unitsPerEm;
+}
+
+function layout(text: string, style: TextStyle) {
+  const f = font(style.font);
+  const run = f.layout(text, style.features ?? []);
+  const scale = style.size / f.unitsPerEm;
+  const extra = (style.tracking ?? 0) * style.size;
+  return { run, scale, extra };
+}
+
+/** Width in pixels of `text` set on one line (kerning, ligatures and tracking included). */
+export function measureText(text: string, style: TextStyle): number {
+  const { run, scale, extra } = layout(text, style);
+  let width = 0;
+  run.positions.forEach((p, i) => {
+    width += p.xAdvance * scale;
+    if (i < run.positions.length - 1) width += extra;
+  });
+  return width;
+}
+
+/** Characters of `text` the face cannot draw (no whitespace or control characters), each once, in order. */
+export function missingCharacters(text: string, style: FontStyle): string[] {
+  const f = font(style);
+  const missing: string[] = [];
+  for (const ch of text) {
+    if (/[\s\p{Cc}\p{Cf}]/u.test(ch)) continue;
+    const cp = ch.codePointAt(0);
+    if (cp !== undefined && !f.hasGlyphForCodePoint(cp) && !missing.includes(ch)) missing.push(ch);
+  }
+  return missing;
+}
+
+/** A number written short and stable: at most two decimals, no trailing zeros, no `-0`. */
+function num(n: number): string {
+  const r = Math.round(n * 100) / 100;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+/**
+ * SVG path data for `text` set on one line, its left end at `x` and its baseline at `baseline`
+ * (SVG coordinates: y grows downwards; font outlines grow upwards and are flipped here).
+ */
+export function outlineText(text: string, style: TextStyle, x: number, baseline: number): string {
+  const { run, scale, extra } = layout(text, style);
+  const parts: string[] = [];
+  let penX = x;
+  run.glyphs.forEach((glyph, i) => {
+    const pos = run.positions[i];
+    if (!pos) return;
+    const ox = penX + pos.xOffset * scale;
+    const oy = baseline - pos.yOffset * scale;
+    const px = (gx: number | undefined) => num(ox + (gx ?? 0) * scale);
+    const py = (gy: number | undefined) => num(oy - (gy ?? 0) * scale);
+    for (const c of glyph.path.commands) {
+      const a = c.args;
+      switch (c.command) {
+        case 'moveTo':
+          parts.push(`M${px(a[0])} ${py(a[1])}`);
+          break;
+        case 'lineTo':
+          parts.push(`L${px(a[0])} ${py(a[1])}`);
+          break;
+        case 'quadraticCurveTo':
+          parts.push(`Q${px(a[0])} ${py(a[1])} ${px(a[2])} ${py(a[3])}`);
+          break;
+        case 'bezierCurveTo':
+          parts.push(`C${px(a[0])} ${py(a[1])} ${px(a[2])} ${py(a[3])} ${px(a[4])} ${py(a[5])}`);
+          break;
+        case 'closePath':
+          parts.push('Z');
+          break;
+        default:
+          assertNever(c, 'glyph path command');
+      }
+    }
+    penX += pos.xAdvance * scale + extra;
+  });
+  return parts.join('');
+}
