@@ -55,6 +55,26 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/**
+ * windows-1252's 0x80–0x9F (curly quotes, dashes, ellipsis, euro sign). Node's TextDecoder treats the label
+ * as latin1 and turns these bytes into invisible C1 controls, so we map them ourselves. The five bytes
+ * windows-1252 leaves undefined keep their C1 code point.
+ */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+];
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    out += String.fromCharCode(b >= 0x80 && b <= 0x9f ? (CP1252_HIGH[b - 0x80] as number) : b);
+  }
+  return out;
+}
+
 /** CRLF and lone CR become LF, so every later stage sees one kind of line end. */
 export function normaliseLineEnds(text: string): string {
   return text.replace(/\r\n?/g, '\n');
@@ -131,7 +151,7 @@ export function decode(bytes: Uint8Array, file: string): Decoded {
       diagnostics: [],
     };
   }
-  const text = new TextDecoder('windows-1252').decode(body);
+  const text = decodeWindows1252(body);
   return {
     ok: true,
     text: normaliseLineEnds(text),

@@ -124,7 +124,11 @@ export function matchField(text: string): Field | null {
   // `AN` is a note marker only in capitals: `An` starts sentences.
   if (norm === 'an' && label !== 'AN') kind = null;
   if (kind !== null) return { label, value, kind, weak: WEAK_LABELS.has(norm) };
-  // A made-up label (`Pretty Please?`, `Shameless Begging`): short, every word capitalised.
+  // A made-up label (`Pretty Please?-`, `Shameless Begging:`): short, every word capitalised, and the colon
+  // or hyphen right after it. A spaced or long dash is prose (`Zoë — the`), never a made-up label.
+  if (groups.dash !== undefined && groups.dash !== '-') return null;
+  if (/\s$/.test(text.slice(0, text.length - (groups.value as string).length).replace(/[:-]\s*$/, '')))
+    return null;
   const words = label.split(/\s+/);
   const titleCase = words.every((w) => /^[^\p{L}]*[\p{Lu}\p{N}]/u.test(w));
   if (!titleCase || words.length > 4) return null;

@@ -160,6 +160,7 @@ export function parseInput(input: StoryInput): ParseResult {
 
   const body = new BodyBuilder();
   const headerFields: HeaderField[] = [];
+  let meta: HeaderMeta = { extra: [] };
   let sawText = false;
   for (const [index, file] of input.files.entries()) {
     const decoded = decode(file.bytes, file.path);
@@ -180,8 +181,11 @@ export function parseInput(input: StoryInput): ParseResult {
     const units = splitUnits(text, file.path, firstLine);
     const { fields, consumed } = readHeader(units);
     if (input.files.length > 1) body.file({ file: file.path, line: units[0]?.position.line ?? 1 });
-    if (index === 0) headerFields.push(...fields);
-    else for (const f of fields) body.leadingNote(f.label, f.value, f.position);
+    if (index === 0) {
+      // Header notes come first in reading order, so they are collected before the body.
+      headerFields.push(...fields);
+      meta = collectHeader(fields, body, diagnostics);
+    } else for (const f of fields) body.leadingNote(f.label, f.value, f.position);
     for (const unit of units.slice(consumed)) body.unit(unit);
   }
   const storyFile = input.files[0]?.path ?? input.source.path;
@@ -198,7 +202,6 @@ export function parseInput(input: StoryInput): ParseResult {
     );
   }
 
-  const meta = collectHeader(headerFields, body, diagnostics);
   const built = body.finish();
   diagnostics.push(...built.diagnostics);
   const paragraphs = built.chapters.reduce(

@@ -59,7 +59,8 @@ export function isSeparator(text: string): boolean {
   const compact = t.replace(/\s+/g, '');
   if (LETTER_SEPARATOR.test(compact)) return true;
   if (/["'“”‘’«»„]/u.test(compact)) return false;
-  if (/^[.…]+$/u.test(compact)) return false;
+  // `...` or `…` alone is a line of dialogue; `. . .` spaced out is a separator.
+  if (/^[.…]+$/u.test(compact) && !/^\.(?: +\.){2,}$/.test(t)) return false;
   const letters = compact.replace(/[^\p{L}\p{N}]/gu, '');
   const symbols = compact.replace(/[\p{L}\p{N}]/gu, '');
   if (letters.length === 0) return symbols.length >= 3 || /^[*#~§¤•◆◇❖✦✧⁂]+$/u.test(symbols);

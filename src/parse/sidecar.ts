@@ -42,7 +42,7 @@ const COLOR_KEYS = ['background', 'foreground', 'accent'];
 /** Parses YAML metadata. `firstLine` shifts line numbers for front matter inside a story file. */
 export function parseSidecar(text: string, file: string, firstLine = 1): SidecarResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const lineOf = (node: YamlNode | null | undefined): number | null =>
     node?.range ? lineCounter.linePos(node.range[0]).line + firstLine - 1 : null;
   const firstError = doc.errors[0];
@@ -53,7 +53,7 @@ export function parseSidecar(text: string, file: string, firstLine = 1): Sidecar
       error: diagnostic(
         'error',
         'sidecar-invalid',
-        `is not valid YAML: ${firstError.message.split('\n')[0]}`,
+        `is not valid YAML: ${(firstError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
         file,
         line === undefined ? null : line + firstLine - 1,
         'fix the YAML (a value with a colon in it needs quotes), or remove the file',
