@@ -1,0 +1,277 @@
+/**
+ * The one place that talks to pdfkit: pages, set lines of text (glyph runs written straight into
+ * the content stream, one TJ per style run, real space glyphs stretched for justification),
+ * marked content for the structure tree, artifacts, links, named destinations, the outline.
+ *
+ * pdfkit's `text()` is not used for body text: it would wrap and paginate on its own.
+ */
+import PDFDocument from 'pdfkit';
+import type { Box, Glue, RunStyle, StructTag } from './blocks.js';
+import { BOOK_FACES, type Face, type FaceSet } from './faces.js';
+
+/** The parts of pdfkit's embedded font we use (not in its public typings). */
+interface EmbeddedFont {
+  readonly id: string;
+  encode(text: string): [string[], { xAdvance: number; advanceWidth: number }[]];
+  ref(): unknown;
+}
+
+interface StructElement {
+  add(child: unknown): StructElement;
+  end(): void;
+}
+
+/** pdfkit internals used here, behind one narrow type. */
+interface Internals {
+  _font: EmbeddedFont;
+  page: { fonts: Record<string, unknown>; width: number; height: number };
+  _root: { data: Record<string, unknown> };
+  addContent(data: string): unknown;
+  struct(type: string, options?: Record<string, unknown>, children?: unknown): StructElement;
+  markStructureContent(tag: string, options?: Record<string, unknown>): unknown;
+  markContent(tag: string, options?: Record<string, unknown> | null): unknown;
+  endMarkedContent(): unknown;
+  addStructure(el: StructElement): unknown;
+  addNamedDestination(name: string, ...args: unknown[]): void;
+  goTo(x: number, y: number, w: number, h: number, name: string): unknown;
+  link(x: number, y: number, w: number, h: number, url: string): unknown;
+  outline: { addItem(title: string): unknown };
+}
+
+function num(n: number): string {
+  const r = Math.round(n * 1000) / 1000;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+function rgb(hex: string): string {
+  const v = Number.parseInt(hex.slice(1), 16);
+  return `${num(((v >> 16) & 255) / 255)} ${num(((v >> 8) & 255) / 255)} ${num((v & 255) / 255)}`;
+}
+
+export interface DocInfo {
+  readonly title: string;
+  readonly author: string | null;
+  readonly subject: string | null;
+  readonly keywords: string | null;
+  readonly language: string;
+  readonly date: Date;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A positioned piece of a line to draw. */
+export interface Placed {
+  readonly item: Box | Glue;
+  readonly x: number;
+  /** Extra advance after a glue (justification), points. */
+  readonly stretch: number;
+}
+
+export class Canvas {
+  readonly doc: PDFKit.PDFDocument;
+  private readonly pdf: Internals;
+  private readonly fonts = new Map<Face, EmbeddedFont>();
+  private readonly chunks: Buffer[] = [];
+  private readonly done: Promise<Buffer>;
+  private readonly root: StructElement;
+  private section: StructElement | null = null;
+  private block: StructElement | null = null;
+
+  constructor(
+    faces: FaceSet,
+    info: DocInfo,
+  ) {
+    const keywords = info.keywords ?? undefined;
+    this.doc = new PDFDocument({
+      autoFirstPage: false,
+      size: [info.width, info.height],
+      margin: 0,
+      bufferPages: false,
+      tagged: true,
+      lang: info.language,
+      displayTitle: true,
+      pdfVersion: '1.7',
+      font: faces.files.regular ?? undefined,
+      info: {
+        Title: info.title,
+        ...(info.author ? { Author: info.author } : {}),
+        ...(info.subject ? { Subject: info.subject } : {}),
+        ...(keywords ? { Keywords: keywords } : {}),
+        Creator: 'ficbind',
+        Producer: 'ficbind (pdfkit)',
+        CreationDate: info.date,
+        ModDate: info.date,
+      },
+    });
+    this.pdf = this.doc as unknown as Internals;
+    this.done = new Promise((resolve, reject) => {
+      this.doc.on('data', (c: Buffer) => this.chunks.push(c));
+      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on('error', reject);
+    });
+    // Register every face up front so font ids (F1, F2, …) are the same in every build.
+    for (const face of [...BOOK_FACES, 'fallback'] as const) {
+      const file = faces.files[face];
+      if (!file) continue;
+      this.doc.font(file);
+      this.fonts.set(face, this.pdf._font);
+    }
+    this.root = this.pdf.struct('Document');
+    this.pdf.addStructure(this.root);
+  }
+
+  private font(face: Face): EmbeddedFont {
+    const f = this.fonts.get(face) ?? this.fonts.get('regular');
+    if (!f) throw new Error('the book face is not loaded');
+    if (this.pdf.page.fonts[f.id] == null) this.pdf.page.fonts[f.id] = f.ref();
+    return f;
+  }
+
+  addPage(): void {
+    this.doc.addPage({ size: [this.pdf.page?.width ?? 0, this.pdf.page?.height ?? 0], margin: 0 });
+  }
+
+  addFirstPage(width: number, height: number): void {
+    this.doc.addPage({ size: [width, height], margin: 0 });
+  }
+
+  beginSection(title: string): void {
+    this.endSection();
+    this.section = this.pdf.struct('Sect', { title });
+    this.root.add(this.section);
+  }
+
+  endSection(): void {
+    this.endBlock();
+    this.section?.end();
+    this.section = null;
+  }
+
+  beginBlock(tag: StructTag): void {
+    this.endBlock();
+    this.block = this.pdf.struct(tag);
+    (this.section ?? this.root).add(this.block);
+  }
+
+  endBlock(): void {
+    this.block?.end();
+    this.block = null;
+  }
+
+  /** One set line: its text for readers (`actual`), its pieces at their x, on `baseline`. */
+  line(pieces: readonly Placed[], baseline: number, actual: string): void {
+    const marked = this.block !== null;
+    if (marked) {
+      const content = this.pdf.markStructureContent('Span', { actual });
+      this.block?.add(content);
+    }
+    this.glyphs(pieces, baseline);
+    if (marked) this.pdf.endMarkedContent();
+  }
+
+  /** Text outside the structure tree (running heads, folios): a pagination artifact. */
+  artifact(pieces: readonly Placed[], baseline: number): void {
+    this.pdf.markContent('Artifact', { type: 'Pagination' });
+    this.glyphs(pieces, baseline);
+    this.pdf.endMarkedContent();
+  }
+
+  private glyphs(pieces: readonly Placed[], baseline: number): void {
+    const out: string[] = ['BT'];
+    let style: RunStyle | null = null;
+    let tj: string[] = [];
+    let pendingHex = '';
+    const flushHex = (adjust: number): void => {
+      if (pendingHex) tj.push(`<${pendingHex}>`);
+      pendingHex = '';
+      if (adjust !== 0) tj.push(num(adjust));
+    };
+    const flushRun = (): void => {
+      flushHex(0);
+      if (tj.length > 0) out.push(`[${tj.join(' ')}] TJ`);
+      tj = [];
+    };
+    for (const p of pieces) {
+      const s = p.item.style;
+      if (style === null || !sameStyle(style, s)) {
+        flushRun();
+        const f = this.font(s.face);
+        out.push(`${rgb(s.color)} rg`);
+        out.push(`/${f.id} ${num(s.size)} Tf`);
+        out.push(`${num(s.letterSpacing)} Tc`);
+        out.push(`1 0 0 -1 ${num(p.x)} ${num(baseline - s.rise)} Tm`);
+        style = s;
+      }
+      const f = this.font(s.face);
+      const text = p.item.kind === 'box' ? p.item.text.replace(/\u00ad/g, '') : ' ';
+      const [hex, pos] = f.encode(text);
+      for (let i = 0; i < hex.length; i++) {
+        pendingHex += hex[i];
+        const g = pos[i];
+        let adj = g ? g.xAdvance - g.advanceWidth : 0;
+        if (i === hex.length - 1 && p.stretch !== 0) adj += (p.stretch * 1000) / s.size;
+        if (Math.abs(adj) > 0.001) flushHex(-adj);
+      }
+    }
+    flushRun();
+    out.push('ET');
+    this.pdf.addContent(out.join('\n'));
+  }
+
+  destination(name: string, x: number, y: number): void {
+    this.pdf.addNamedDestination(name, 'XYZ', x, y, null);
+  }
+
+  goTo(x: number, y: number, w: number, h: number, name: string): void {
+    this.pdf.goTo(x, y, w, h, name);
+  }
+
+  uri(x: number, y: number, w: number, h: number, url: string): void {
+    this.pdf.link(x, y, w, h, url);
+  }
+
+  outline(title: string): void {
+    this.pdf.outline.addItem(title);
+  }
+
+  /** A full-bleed image (the cover), cropped to the page, tagged as a figure. */
+  coverImage(jpeg: Buffer, width: number, height: number, alt: string): void {
+    const fig = this.pdf.struct('Figure', { alt });
+    (this.section ?? this.root).add(fig);
+    const content = this.pdf.markStructureContent('Figure');
+    fig.add(content);
+    this.doc.save();
+    this.doc.rect(0, 0, width, height).clip();
+    this.doc.image(jpeg, 0, 0, { cover: [width, height], align: 'center', valign: 'center' });
+    this.doc.restore();
+    this.pdf.endMarkedContent();
+    fig.end();
+  }
+
+  /** Page labels: roman numerals for the front matter, arabic from the first chapter. */
+  pageLabels(bodyStart: number | null, coverPage: boolean): void {
+    const nums: unknown[] = [];
+    if (coverPage) nums.push(0, { P: new String('Cover') });
+    const front = coverPage ? 1 : 0;
+    if (bodyStart === null || bodyStart > front) nums.push(front, { S: 'r' });
+    if (bodyStart !== null) nums.push(bodyStart, { S: 'D' });
+    this.pdf._root.data.PageLabels = { Nums: nums };
+  }
+
+  async finish(): Promise<Buffer> {
+    this.endSection();
+    this.root.end();
+    this.doc.end();
+    return this.done;
+  }
+}
+
+function sameStyle(a: RunStyle, b: RunStyle): boolean {
+  return (
+    a.face === b.face &&
+    a.size === b.size &&
+    a.color === b.color &&
+    a.rise === b.rise &&
+    a.letterSpacing === b.letterSpacing
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * The faces the PDF uses (Literata's four TTFs, plus an optional fallback TTF from the theme),
+ * opened once with fontkit for measuring and coverage checks. Word widths are cached per face,
+ * at 1 pt, so a long book measures each distinct word once.
+ */
+import { createRequire } from 'node:module';
+import { BOOK_FONT } from '../fonts.js';
+
+export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';
+export const BOOK_FACES = ['regular', 'italic', 'bold', 'boldItalic'] as const;
+
+/** The parts of a fontkit font we use (fontkit ships no types). */
+interface FontkitFont {
+  readonly unitsPerEm: number;
+  readonly ascent: number;
+  readonly descent: number;
+  readonly capHeight: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  layout(text: string): { readonly advanceWidth: number };
+}
+
+const require = createRequire(import.meta.url);
+const fontkit = require('fontkit') as { openSync(path: string): FontkitFont };
+const opened = new Map<string, FontkitFont>();
+
+function open(file: string): FontkitFont {
+  let f = opened.get(file);
+  if (!f) {
+    f = fontkit.openSync(file);
+    opened.set(file, f);
+  }
+  return f;
+}
+
+export function faceOf(italic: boolean, bold: boolean): Face {
+  if (bold) return italic ? 'boldItalic' : 'bold';
+  return italic ? 'italic' : 'regular';
+}
+
+export class FaceSet {
+  private readonly fonts: Record<Face, FontkitFont | null>;
+  private readonly widths: Record<Face, Map<string, number>>;
+  private readonly coverage: Record<Face, Map<number, boolean>>;
+  readonly files: Readonly<Record<Face, string | null>>;
+
+  constructor(fallbackFile: string | null) {
+    this.files = {
+      regular: BOOK_FONT.regular,
+      italic: BOOK_FONT.italic,
+      bold: BOOK_FONT.bold,
+      boldItalic: BOOK_FONT.boldItalic,
+      fallback: fallbackFile,
+    };
+    this.fonts = {
+      regular: open(BOOK_FONT.regular),
+      italic: open(BOOK_FONT.italic),
+      bold: open(BOOK_FONT.bold),
+      boldItalic: open(BOOK_FONT.boldItalic),
+      fallback: fallbackFile ? open(fallbackFile) : null,
+    };
+    this.widths = {
+      regular: new Map(),
+      italic: new Map(),
+      bold: new Map(),
+      boldItalic: new Map(),
+      fallback: new Map(),
+    };
+    this.coverage = {
+      regular: new Map(),
+      italic: new Map(),
+      bold: new Map(),
+      boldItalic: new Map(),
+      fallback: new Map(),
+    };
+  }
+
+  hasFallback(): boolean {
+    return this.fonts.fallback !== null;
+  }
+
+  /** Advance width of `text` set in `face` at `size` points (kerning and ligatures included). */
+  width(face: Face, text: string, size: number): number {
+    const cache = this.widths[face];
+    let w = cache.get(text);
+    if (w === undefined) {
+      const font = this.fonts[face] ?? this.fonts.regular;
+      w = font ? font.layout(text).advanceWidth / font.unitsPerEm : 0;
+      cache.set(text, w);
+    }
+    return w * size;
+  }
+
+  /** Whether the face has a glyph for the code point. */
+  has(face: Face, codePoint: number): boolean {
+    const cache = this.coverage[face];
+    let ok = cache.get(codePoint);
+    if (ok === undefined) {
+      const font = this.fonts[face];
+      ok = font ? font.hasGlyphForCodePoint(codePoint) : false;
+      cache.set(codePoint, ok);
+    }
+    return ok;
+  }
+
+  /** Height of capitals above the baseline, as a fraction of the size. */
+  capHeight(face: Face): number {
+    const font = this.fonts[face] ?? this.fonts.regular;
+    return font ? font.capHeight / font.unitsPerEm : 0.7;
+  }
+}

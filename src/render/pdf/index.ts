@@ -1,0 +1,107 @@
+/**
+ * The PDF edition: the templates' pages laid out with our own line breaker and paginator and
+ * drawn with pdfkit. Same input and build date, same bytes.
+ */
+import { PAGE_SIZES, type RenderOptions } from '../../config.js';
+import { diagnostic } from '../../diagnostics.js';
+import type { Diagnostic, Story } from '../../model.js';
+import { renderPages } from '../pages.js';
+import type { CoverImage, WriterResult } from '../types.js';
+import { Canvas } from './canvas.js';
+import { FaceSet } from './faces.js';
+import { Flow, type FlowInput } from './flow.js';
+import { Hyphenator } from './hyphenate.js';
+import { loadTheme } from './theme.js';
+import { parsePageBody } from './xhtml.js';
+
+export { loadTheme, validateTheme } from './theme.js';
+
+function describeMissing(cps: ReadonlySet<number>): string {
+  const list = [...cps].sort((a, b) => a - b);
+  const shown = list
+    .slice(0, 12)
+    .map((cp) => `"${String.fromCodePoint(cp)}" (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`);
+  return list.length > 12 ? `${shown.join(', ')} and ${list.length - 12} more` : shown.join(', ');
+}
+
+export async function writePdf(
+  story: Story,
+  options: RenderOptions,
+  cover: CoverImage | null,
+): Promise<WriterResult> {
+  const theme = loadTheme(options.templatesDir);
+  const faces = new FaceSet(theme.fallbackFont);
+  const hyphenator = new Hyphenator(story.meta.language, theme.hyphenation.minWordLength);
+  const pages = renderPages(story, options, cover !== null).map((page) => ({
+    page,
+    tree: parsePageBody(page),
+  }));
+  const missing = new Set<number>();
+  const input: FlowInput = {
+    theme,
+    faces,
+    hyphenator,
+    pageSize: options.pageSize,
+    bookTitle: story.meta.title,
+    pages,
+    cover,
+    missing,
+  };
+
+  // Pass 1 learns where every page falls; the contents need those numbers before they are drawn.
+  let digits = 3;
+  let measured = new Flow(input, null, new Map(), digits).run();
+  const needed = Math.max(3, String(measured.pageCount).length);
+  if (needed !== digits) {
+    digits = needed;
+    measured = new Flow(input, null, new Map(), digits).run();
+  }
+
+  const m = story.meta;
+  const keywords = [m.pairing, m.fandom, ...m.tags].filter((k): k is string => !!k && k.trim().length > 0);
+  const canvas = new Canvas(faces, {
+    title: m.title,
+    author: m.author,
+    subject: m.summary,
+    keywords: keywords.length > 0 ? keywords.join(', ') : null,
+    language: m.language,
+    date: options.buildDate,
+    width: PAGE_SIZES[options.pageSize].width,
+    height: PAGE_SIZES[options.pageSize].height,
+  });
+  const drawn = new Flow(input, canvas, measured.folios, digits).run();
+  canvas.pageLabels(drawn.bodyStart, cover !== null);
+  const bytes = await canvas.finish();
+
+  const diagnostics: Diagnostic[] = [];
+  if (missing.size > 0) {
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'pdf-missing-glyph',
+        `the book font has no glyph for ${describeMissing(missing)}; ${
+          faces.hasFallback() ? 'they were set in the theme\u2019s fallback font' : 'they show as empty boxes'
+        }`,
+        story.source.path,
+        null,
+        faces.hasFallback()
+          ? 'check the PDF where these characters appear'
+          : 'set "fallbackFont" in pdf-theme.json to a TTF that has them',
+      ),
+    );
+  }
+  const broken = [...drawn.links].filter((l) => !drawn.destinations.has(l)).sort();
+  if (broken.length > 0) {
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'pdf-broken-link',
+        `links point at places the book does not have: ${broken.join(', ')}`,
+        story.source.path,
+        null,
+        'check the href of links in the templates',
+      ),
+    );
+  }
+  return { bytes, diagnostics };
+}
