@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../model.js';
+
+const STORY_FILE = /\.(txt|text)$/i;
+
+/**
+ * Finds the stories under the given paths: `.txt` files, and story folders (a folder of chapter files).
+ * A path that is a story folder itself (it holds `story.yaml`, or only chapter files) is one story; any
+ * other folder is a collection whose `.txt` files and sub-folders are stories. Sorted, without repeats.
+ */
+export async function discoverStories(
+  paths: readonly string[],
+): Promise<{ stories: string[]; problems: Diagnostic[] }> {
+  const found = new Set<string>();
+  const problems: Diagnostic[] = [];
+  for (const p of paths) {
+    let stat: Awaited<ReturnType<typeof fs.stat>>;
+    try {
+      stat = await fs.stat(p);
+    } catch {
+      problems.push(
+        diagnostic(
+          'error',
+          'not-found',
+          'no such file or folder',
+          p,
+          null,
+          'give .txt stories, story folders, or a folder of stories',
+        ),
+      );
+      continue;
+    }
+    if (stat.isFile()) {
+      if (STORY_FILE.test(p)) found.add(path.normalize(p));
+      else
+        problems.push(
+          diagnostic(
+            'error',
+            'not-a-story',
+            'is not a .txt story',
+            p,
+            null,
+            'stories are .txt files or folders of .txt chapter files',
+          ),
+        );
+      continue;
+    }
+    if (await isStoryFolder(p)) {
+      found.add(path.normalize(p));
+      continue;
+    }
+    const entries = (await fs.readdir(p, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const full = path.join(p, e.name);
+      if (e.isFile() && STORY_FILE.test(e.name)) found.add(path.normalize(full));
+      else if (e.isDirectory() && (await hasChapterFiles(full))) found.add(path.normalize(full));
+    }
+  }
+  return { stories: [...found].sort(), problems };
+}
+
+async function hasChapterFiles(dir: string): Promise<boolean> {
+  return (await fs.readdir(dir)).some((n) => STORY_FILE.test(n));
+}
+
+/** A folder is one story when it has a `story.yaml`, or holds chapter files and nothing that is a story of its own. */
+async function isStoryFolder(dir: string): Promise<boolean> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && /^story\.ya?ml$/.test(e.name))) return true;
+  const texts = entries.filter((e) => e.isFile() && STORY_FILE.test(e.name));
+  const sidecars = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name));
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  return (
+    texts.length > 0 && sidecars.length === 0 && folders.length === 0 && texts.every((e) => /\d/.test(e.name))
+  );
+}
