@@ -146,10 +146,6 @@ export async function main(argv: string[]): Promise<number> {
             describe:
               "make a cover (the author's image when given, else a typographic one); --no-cover leaves it out",
           })
-            type: 'boolean',
-            default: true,
-            describe: 'typographic niceties in the books; --no-typography prints the text exactly as typed',
-          })
           .option('strict', {
             type: 'boolean',
             default: false,
