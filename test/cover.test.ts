@@ -17,6 +17,7 @@ import {
   COVER_TEXT,
   colorsFor,
   contrastRatio,
+  fitText,
   makeCover,
   measureText,
   rasteriseSvg,
@@ -303,6 +304,31 @@ describe('cover titles', () => {
     expect(diagnostics).toEqual([]);
     const cover = await makeCover(s, OPTIONS);
     await expectMarginsEmpty(cover.jpeg);
+  });
+
+  it('fits any run of words inside the measure without losing or reordering one', () => {
+    const word = fc.stringMatching(/^[A-Za-zÀ-ÿ'’-]{1,24}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 14 }), (words) => {
+        const text = words.join(' ');
+        const fitted = fitText(text, COVER_TEXT.title);
+        expect(fitted.truncated).toBe(false);
+        for (const line of fitted.lines) {
+          expect(measureText(line, { font: 'bold', size: fitted.size })).toBeLessThanOrEqual(
+            COVER_TEXT.title.maxWidth,
+          );
+        }
+        expect(fitted.lines.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+        expect(fitted.size).toBeGreaterThanOrEqual(COVER_TEXT.title.minSize);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('composes decomposed accents before drawing them', () => {
+    const { view, diagnostics } = buildCoverView(story('nfc', { title: 'Zoe\u0308 and the Cafe\u0301' }));
+    expect(view.title.lines.join(' ')).toBe('Zoë and the Café');
+    expect(diagnostics).toEqual([]);
   });
 
   it('breaks a word too long for any line rather than letting it run off the cover', async () => {

@@ -105,8 +105,8 @@ export function colorsFor(title: string, author: string | null): CoverColors {
     .digest();
   const kind = (digest[2] ?? 0) % 3;
   const spin = (digest[0] ?? 0) * 256 + (digest[1] ?? 0);
-  // Dark yellows and yellow-greens turn to mud: dark schemes skip hues 45–100.
-  const hue = kind === 2 ? spin % 360 : ((spin % 305) + (spin % 305 >= 45 ? 55 : 0)) % 360;
+  // Dark yellows and yellow-greens turn to mud: dark schemes skip hues 35–100.
+  const hue = kind === 2 ? spin % 360 : ((spin % 295) + (spin % 295 >= 35 ? 65 : 0)) % 360;
   const accentHue = (hue + 35) % 360;
   switch (kind) {
     case 0: {

@@ -159,8 +159,9 @@ function block(text: string | null, spec: FitSpec): TextBlock | null {
   return setBlock(fitText(text.replace(/\s+/g, ' ').trim(), spec), spec);
 }
 
+/** One line of plain text: composed characters (NFC, so `e` + combining accent is one glyph), single spaces. */
 function clean(text: string | null | undefined): string | null {
-  const t = text?.replace(/\s+/g, ' ').trim();
+  const t = text?.normalize('NFC').replace(/\s+/g, ' ').trim();
   return t ? t : null;
 }
 
