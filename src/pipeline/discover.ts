@@ -66,7 +66,14 @@ async function hasChapterFiles(dir: string): Promise<boolean> {
   return (await fs.readdir(dir)).some((n) => STORY_FILE.test(n));
 }
 
-/** A folder is one story when it has a `story.yaml`, or holds chapter files and nothing that is a story of its own. */
+/** Chapter file names: `7.txt`, `chapter-7.txt`, `Ch 07.txt`, `part_2.txt`, `chapter-3-the-lock.txt`. */
+const CHAPTER_FILE =
+  /^(?:\d{1,4}|(?:chapter|chap|ch|part)[\s._-]*\d{1,4}(?:[\s._-].*)?|prologue|epilogue)\.(?:txt|text)$/i;
+
+/**
+ * A folder given on the command line is one story when it has a `story.yaml`, or when every text file in it
+ * is named like a chapter and nothing else in it is a story of its own. Otherwise it is a folder of stories.
+ */
 async function isStoryFolder(dir: string): Promise<boolean> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   if (entries.some((e) => e.isFile() && /^story\.ya?ml$/.test(e.name))) return true;
@@ -74,6 +81,9 @@ async function isStoryFolder(dir: string): Promise<boolean> {
   const sidecars = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name));
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
   return (
-    texts.length > 0 && sidecars.length === 0 && folders.length === 0 && texts.every((e) => /\d/.test(e.name))
+    texts.length > 0 &&
+    sidecars.length === 0 &&
+    folders.length === 0 &&
+    texts.every((e) => CHAPTER_FILE.test(e.name))
   );
 }
