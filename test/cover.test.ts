@@ -510,6 +510,14 @@ describe("author's cover", () => {
     expect((await coverError(storyIn(dir, 'escape-link', { cover: link }))).code).toBe('cover-outside-story');
   });
 
+  it('that is a folder is an error naming it', async () => {
+    const dir = folderWith('author-folder');
+    fs.mkdirSync(path.join(dir, 'art'));
+    const d = await coverError(storyIn(dir, 'folder-cover', { cover: path.join(dir, 'art') }));
+    expect(d.code).toBe('cover-not-image');
+    expect(d.message).toContain('art');
+  });
+
   it('that does not exist is an error naming the file', async () => {
     const dir = folderWith('author-missing');
     const d = await coverError(storyIn(dir, 'missing', { cover: path.join(dir, 'nope.jpg') }));

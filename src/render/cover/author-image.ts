@@ -62,7 +62,9 @@ export function findAuthorCover(story: Story): string | null {
   if (declared !== null && declared.trim() !== '') {
     const where = story.source.sidecar ?? story.source.path;
     const file = path.resolve(declared);
-    if (!isInside(folder, file) || !isInside(folder, realOrResolved(file))) {
+    const real = realOrResolved(file);
+    const isFolderItself = file === folder || real === folder;
+    if (!isFolderItself && (!isInside(folder, file) || !isInside(folder, real))) {
       fail(
         'cover-outside-story',
         `cover image ${declared} is outside the folder holding the story (${folder})`,
