@@ -84,13 +84,14 @@ export function prose(n: number, seed = 1): string {
   let sentence = 0;
   for (let i = 0; i < n; i++) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    let w = WORDS[x % WORDS.length] as string;
+    const r = Math.floor(x / 65536);
+    let w = WORDS[r % WORDS.length] as string;
     if (sentence === 0) w = w[0]?.toUpperCase() + w.slice(1);
     sentence++;
-    if (sentence > 6 + (x % 11) || i === n - 1) {
+    if (sentence > 6 + (r % 11) || i === n - 1) {
       w += '.';
       sentence = 0;
-    } else if (x % 7 === 0) w += ',';
+    } else if (r % 7 === 0) w += ',';
     out.push(w);
   }
   return out.join(' ');

@@ -289,7 +289,7 @@ class Builder {
 
   private pushGlue(s: Inherited): void {
     const last = this.items[this.items.length - 1];
-    if (!last || last.kind !== 'box') return; // collapse; no glue at a block's start or after a break
+    if (last?.kind !== 'box') return; // collapse; no glue at a block's start or after a break
     const style = this.runStyle(s, faceOf(s.italic, s.bold));
     this.items.push({ kind: 'glue', style, width: this.measure(' ', style), link: s.link });
   }

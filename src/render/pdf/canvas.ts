@@ -71,16 +71,15 @@ export class Canvas {
   readonly doc: PDFKit.PDFDocument;
   private readonly pdf: Internals;
   private readonly fonts = new Map<Face, EmbeddedFont>();
+  /** Encoded glyphs per face and text: hex glyph ids and the kerning after each (1/1000 em). */
+  private readonly encoded = new Map<string, { hex: string[]; adjust: Float64Array }>();
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
   private readonly root: StructElement;
   private section: StructElement | null = null;
   private block: StructElement | null = null;
 
-  constructor(
-    faces: FaceSet,
-    info: DocInfo,
-  ) {
+  constructor(faces: FaceSet, info: DocInfo) {
     const keywords = info.keywords ?? undefined;
     this.doc = new PDFDocument({
       autoFirstPage: false,
@@ -204,11 +203,10 @@ export class Canvas {
       }
       const f = this.font(s.face);
       const text = p.item.kind === 'box' ? p.item.text.replace(/\u00ad/g, '') : ' ';
-      const [hex, pos] = f.encode(text);
+      const { hex, adjust } = this.encode(s.face, f, text);
       for (let i = 0; i < hex.length; i++) {
         pendingHex += hex[i];
-        const g = pos[i];
-        let adj = g ? g.xAdvance - g.advanceWidth : 0;
+        let adj = adjust[i] ?? 0;
         if (i === hex.length - 1 && p.stretch !== 0) adj += (p.stretch * 1000) / s.size;
         if (Math.abs(adj) > 0.001) flushHex(-adj);
       }
@@ -216,6 +214,22 @@ export class Canvas {
     flushRun();
     out.push('ET');
     this.pdf.addContent(out.join('\n'));
+  }
+
+  private encode(face: Face, f: EmbeddedFont, text: string): { hex: string[]; adjust: Float64Array } {
+    const key = `${face}\u0000${text}`;
+    let e = this.encoded.get(key);
+    if (!e) {
+      const [hex, pos] = f.encode(text);
+      const adjust = new Float64Array(hex.length);
+      for (let i = 0; i < hex.length; i++) {
+        const g = pos[i];
+        adjust[i] = g ? g.xAdvance - g.advanceWidth : 0;
+      }
+      e = { hex, adjust };
+      this.encoded.set(key, e);
+    }
+    return e;
   }
 
   destination(name: string, x: number, y: number): void {

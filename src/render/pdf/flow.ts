@@ -348,6 +348,8 @@ export class Flow {
       }
       let m = avail;
       if (n - m < 2) m = n - 2;
+      // A word hyphenated across the turn of a page is hard to read: take that line over too.
+      while (m >= 3 && n - (m - 1) >= 2 && endsHyphenated(rest[m - 1])) m--;
       if (m < 2 || unsplittable) {
         if (this.pageEmpty) {
           // Nothing better is possible on an empty page: set what fits (at least one line).
@@ -394,6 +396,9 @@ export class Flow {
       }
       if (canvas) {
         const pieces = this.position(b, line, x0);
+        for (const p of pieces) {
+          if (p.item.kind === 'box') for (const a of p.item.anchors) canvas.destination(a, p.x, top);
+        }
         canvas.line(pieces, baseline, lineText(line));
         if (!b.tocTarget) this.annotate(pieces, top, lh);
         if (isFirst && b.marker) {
@@ -512,6 +517,11 @@ export class Flow {
     }
     flush();
   }
+}
+
+function endsHyphenated(line: Line | undefined): boolean {
+  const last = line?.items[line.items.length - 1];
+  return last?.kind === 'box' && last.softHyphen;
 }
 
 function measure(faces: FaceSet, text: string, style: RunStyle): number {
