@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, PAGE_SIZE_NAMES, PAGE_SIZES, type RenderOptions } from '../src/config.js';
 import { FicbindError } from '../src/diagnostics.js';
@@ -12,6 +13,7 @@ import { type Note, paragraphText, type Story } from '../src/model.js';
 import { parseStory } from '../src/parse/index.js';
 import { writePdf } from '../src/render/pdf/index.js';
 import { validateTheme } from '../src/render/pdf/theme.js';
+import type { CoverImage } from '../src/render/types.js';
 import { chapter, para, prose, sceneBreak, story } from './helpers/pdf-story.js';
 import {
   destinations,
@@ -19,6 +21,7 @@ import {
   goToTargets,
   pageSizes,
   pdfFonts,
+  pdfImages,
   pdfInfo,
   pdfText,
   qpdfCheck,
@@ -220,6 +223,30 @@ describe('PDF of a hand-made story', async () => {
     const later = await writePdf(handMade(), options({ buildDate: new Date('2025-01-01T00:00:00Z') }), null);
     expect(later.bytes.equals(result.bytes)).toBe(false);
     expect(pdfInfo(tempPdf(later.bytes)).CreationDate).toMatch(/2025/);
+  });
+});
+
+describe('a book with a cover', () => {
+  it('puts the cover image first, full bleed, with no text on it', async () => {
+    const jpeg = await sharp({ create: { width: 160, height: 256, channels: 3, background: '#345a7a' } })
+      .jpeg()
+      .toBuffer();
+    const cover: CoverImage = {
+      jpeg,
+      thumbnail: jpeg,
+      width: 160,
+      height: 256,
+      origin: 'generated',
+      diagnostics: [],
+    };
+    const s = handMade();
+    const withCover = tempPdf((await writePdf(s, options(), cover)).bytes);
+    const without = tempPdf((await writePdf(s, options(), null)).bytes);
+    expect(Number(pdfInfo(withCover).Pages)).toBe(Number(pdfInfo(without).Pages) + 1);
+    expect(pdfText(withCover, 1, 1).trim()).toBe('');
+    const images = pdfImages(withCover);
+    expect(images).toEqual([{ page: 1, width: 160, height: 256, encoding: 'jpeg' }]);
+    expect(destinations(withCover).get('title')).toBe(2);
   });
 });
 

@@ -12,6 +12,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   pdfinfo: 'poppler-utils',
   pdffonts: 'poppler-utils',
   pdftoppm: 'poppler-utils',
+  pdfimages: 'poppler-utils',
   qpdf: 'qpdf',
 };
 
@@ -66,6 +67,20 @@ export function destinations(file: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const m of r.stdout.matchAll(/^\s*(\d+)\s+\[.*?\]\s+"(.*)"\s*$/gm)) out.set(m[2] ?? '', Number(m[1]));
   return out;
+}
+
+/** Images placed on pages (`pdfimages -list`). */
+export function pdfImages(file: string): { page: number; width: number; height: number; encoding: string }[] {
+  const r = run('pdfimages', ['-list', file]);
+  if (r.status !== 0) throw new Error(`pdfimages failed: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim().length > 0)
+    .map((l) => {
+      const c = l.trim().split(/\s+/);
+      return { page: Number(c[0]), width: Number(c[3]), height: Number(c[4]), encoding: c[8] ?? '' };
+    });
 }
 
 export interface FontRow {
