@@ -173,6 +173,24 @@ export function chapterPageId(chapter: Chapter): string {
   return /^[A-Za-z][-A-Za-z0-9_]*$/.test(chapter.id) ? chapter.id : `ch-${chapter.number}`;
 }
 
+/** A chapter marker that carries a number (`Chapter One`, `Ch. 3`, `Part IV`), unlike `Prologue`. */
+const NUMBERED =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|first|second|third|[ivxlc]+)\b/i;
+
+/**
+ * The number a reader would give a chapter that has no heading: chapters named without a number
+ * (`Prologue`, `Interlude`) do not count, so the chapter after `Prologue` and `Chapter 1` is 2.
+ */
+function readerNumber(story: Story, chapter: Chapter): number {
+  let n = 0;
+  for (const c of story.chapters) {
+    const label = c.label ?? c.heading;
+    if (label === null || NUMBERED.test(label)) n += 1;
+    if (c === chapter || c.number === chapter.number) break;
+  }
+  return n;
+}
+
 function chapterHeading(story: Story, chapter: Chapter): { label: string | null; title: string } {
   const label = chapter.label ? xmlSafeText(chapter.label).trim() : null;
   const title = chapter.title ? xmlSafeText(chapter.title).trim() : null;
@@ -182,7 +200,18 @@ function chapterHeading(story: Story, chapter: Chapter): { label: string | null;
   if (heading) return { label: null, title: heading };
   if (label) return { label: null, title: label };
   if (story.chapters.length === 1) return { label: null, title: xmlSafeText(story.meta.title) };
-  return { label: null, title: `Chapter ${chapter.number}` };
+  return { label: null, title: `Chapter ${readerNumber(story, chapter)}` };
+}
+
+/** How notes name a chapter: its marker as written (`Prologue`, `Chapter One`), else `Chapter N`. */
+function chapterShortName(story: Story, chapterNo: number): string {
+  const chapter = story.chapters.find((c) => c.number === chapterNo);
+  if (!chapter) return `Chapter ${chapterNo}`;
+  const label = chapter.label ? xmlSafeText(chapter.label).trim() : '';
+  if (label) return label;
+  const heading = chapter.heading ? xmlSafeText(chapter.heading).trim() : '';
+  if (heading && heading.length <= 40) return heading;
+  return `Chapter ${readerNumber(story, chapter)}`;
 }
 
 /** The one-line name of a chapter for contents, outlines and running heads. */
@@ -207,7 +236,7 @@ function placementChapter(p: NotePlacement): number | null {
 
 function describePlacement(story: Story, p: NotePlacement): string {
   const single = story.chapters.length === 1;
-  const name = (n: number): string => (single ? 'the story' : `Chapter ${n}`);
+  const name = (n: number): string => (single ? 'the story' : chapterShortName(story, n));
   switch (p.kind) {
     case 'header':
       return 'Before the story';
