@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectReport } from '../src/inspect.js';
-import type { Story } from '../src/model.js';
+import { assertNever, type Story } from '../src/model.js';
 import { parseStory } from '../src/parse/index.js';
 
 /**
@@ -37,6 +37,8 @@ function blocksOf(story: Story): string[][] {
           return `${b.position.line}: --- break ${b.marker === null ? '(blank lines)' : JSON.stringify(b.marker)}`;
         case 'noteRef':
           return `${b.position.line}: [${b.noteId}]`;
+        default:
+          return assertNever(b, 'block');
       }
     }),
   );
