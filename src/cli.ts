@@ -1,20 +1,13 @@
 #!/usr/bin/env node
-import path from 'node:path';
+import os from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import {
-  DEFAULT_TEMPLATES_DIR,
-  FORMATS,
-  type Format,
-  PAGE_SIZE_NAMES,
-  PAGE_SIZES,
-  type PageSizeName,
-} from './config.js';
+import { FORMATS, PAGE_SIZE_NAMES, PAGE_SIZES, type PageSizeName } from './config.js';
 import { FicbindError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { formatInspect, inspectReport } from './inspect.js';
 import { parseStory } from './parse/index.js';
-import { build } from './pipeline/build.js';
-import { formatStoryLine, formatSummary } from './pipeline/report.js';
+import { buildCommand } from './pipeline/build-command.js';
+import { loadConfig, mergeOptions, resolveBuildOptions } from './pipeline/options.js';
 
 /** Exit codes: 0 success, 1 a story could not be made into a book, 2 ficbind was called wrongly. */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -35,48 +28,46 @@ async function inspect(story: string, json: boolean): Promise<number> {
   return EXIT.ok;
 }
 
-function parseFormats(value: string): Format[] {
-  const formats = value
-    .split(',')
-    .map((f) => f.trim().toLowerCase())
-    .filter(Boolean);
-  const bad = formats.filter((f) => !FORMATS.includes(f as Format));
-  if (bad.length > 0 || formats.length === 0) {
-    throw new UsageError(`--format takes ${FORMATS.join(', ')} or both separated by a comma, not "${value}"`);
-  }
-  return [...new Set(formats)] as Format[];
-}
-
 interface BuildArgs {
   paths: string[];
-  out: string;
-  format: string;
-  templates: string;
-  pageSize: string;
-  cover: boolean;
-  strict: boolean;
+  out?: string;
+  format?: string;
+  jobs?: number;
+  templates?: string;
+  pageSize?: string;
+  cover?: boolean;
+  typography?: boolean;
+  strict?: boolean;
+  force?: boolean;
+  shard?: string;
+  config?: string;
+  json: boolean;
+  watch: boolean;
   quiet: boolean;
+  verbose: boolean;
 }
 
-async function buildCommand(args: BuildArgs): Promise<number> {
-  const report = await build(
-    {
-      paths: args.paths.length > 0 ? args.paths : ['stories'],
-      outDir: args.out,
-      formats: parseFormats(args.format),
-      templatesDir: path.resolve(args.templates),
-      pageSize: args.pageSize as PageSizeName,
+/** Flags override the config file; a flag not given leaves the config's value (or the default). */
+async function buildFromArgs(args: BuildArgs): Promise<number> {
+  if (args.quiet && args.verbose) throw new UsageError('--quiet and --verbose cannot be used together');
+  const config = loadConfig(process.cwd(), args.config);
+  const options = resolveBuildOptions(
+    mergeOptions(config.options, {
+      paths: args.paths.length > 0 ? args.paths : undefined,
+      out: args.out,
+      formats: args.format,
+      jobs: args.jobs,
+      templates: args.templates,
+      pageSize: args.pageSize as PageSizeName | undefined,
       cover: args.cover,
-      typography: false,
+      typography: args.typography,
       strict: args.strict,
-    },
-    (story, done, total) => {
-      if (!args.quiet || !story.ok) process.stderr.write(`${formatStoryLine(story, done, total)}\n`);
-    },
+      force: args.force,
+      shard: args.shard,
+    }),
   );
-  const summary = formatSummary(report);
-  if (!args.quiet || !report.ok) process.stderr.write(`${summary}\n`);
-  return report.ok ? EXIT.ok : EXIT.failed;
+  const display = { json: args.json, quiet: args.quiet, verbose: args.verbose, configFile: config.file };
+  return (await buildCommand(options, display, args.watch)) ? EXIT.ok : EXIT.failed;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,48 +110,95 @@ export async function main(argv: string[]): Promise<number> {
           .option('out', {
             alias: 'o',
             type: 'string',
-            default: 'out',
-            describe: 'folder the books are written to',
+            defaultDescription: 'out',
+            describe: 'folder the books and manifest.json are written to',
           })
           .option('format', {
             alias: 'f',
             type: 'string',
-            default: FORMATS.join(','),
+            defaultDescription: FORMATS.join(','),
             describe: 'which books to make: epub, pdf, or epub,pdf',
           })
-          .option('templates', {
-            type: 'string',
-            default: DEFAULT_TEMPLATES_DIR,
-            defaultDescription: 'the templates/ folder of ficbind',
-            describe: 'folder of Handlebars templates and style.css (copy templates/ to start)',
+          .option('jobs', {
+            alias: 'j',
+            type: 'number',
+            defaultDescription: `the number of cores (${os.availableParallelism()})`,
+            describe: 'how many stories to build at the same time, each on its own worker thread',
           })
           .option('page-size', {
             type: 'string',
             choices: PAGE_SIZE_NAMES,
-            default: 'a5' as string,
+            defaultDescription: 'a5',
             describe: `PDF page size: ${PAGE_SIZE_NAMES.map((n) => `${n} = ${PAGE_SIZES[n].label}`).join('; ')}`,
+          })
+          .option('templates', {
+            type: 'string',
+            defaultDescription: 'the templates/ folder of ficbind',
+            describe: 'folder of Handlebars templates and style.css (copy templates/ to start)',
           })
           .option('cover', {
             type: 'boolean',
-            default: true,
+            defaultDescription: 'true',
             describe:
               "make a cover (the author's image when given, else a typographic one); --no-cover leaves it out",
           })
+          .option('typography', {
+            type: 'boolean',
+            defaultDescription: 'true',
+            describe:
+              'curly quotes, em dashes for --, ellipses for ... (words are never changed); --no-typography keeps the text exactly as typed',
+          })
           .option('strict', {
             type: 'boolean',
-            default: false,
+            defaultDescription: 'false',
             describe: 'treat warnings (guessed title, missing glyphs, …) as failures',
           })
+          .option('force', {
+            type: 'boolean',
+            defaultDescription: 'false',
+            describe: 'rebuild every story, even those unchanged since the last build',
+          })
+          .option('shard', {
+            type: 'string',
+            describe:
+              'build only the I-th of N stable slices of the stories (I/N), so N CI jobs split an archive',
+          })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'print the build report (the same as out/manifest.json) as JSON on stdout',
+          })
+          .option('watch', {
+            alias: 'w',
+            type: 'boolean',
+            default: false,
+            describe: 'after building, rebuild the stories whose files or templates change, until Ctrl-C',
+          })
+          .option('config', {
+            type: 'string',
+            defaultDescription: 'ficbind.config.yaml, else the "ficbind" key of package.json',
+            describe: 'config file with the same options; flags override it',
+          })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only failures' })
+          .option('verbose', {
+            alias: 'v',
+            type: 'boolean',
+            default: false,
+            describe: 'a line per story even on a terminal, and where the options came from',
+          })
           .example('$0 build', 'every story in stories/ into out/')
           .example('$0 build stories/my-story.txt --format epub', 'one story, EPUB only')
           .example(
             '$0 build archive/ --out dist/books --page-size us-trade',
             'a folder of stories as 6×9 in PDFs',
           )
-          .example('$0 build --templates my-templates', 'with your own copy of the templates'),
+          .example('$0 build --templates my-templates', 'with your own copy of the templates')
+          .example('$0 build --jobs 4 --json > report.json', 'four stories at once, report for CI')
+          .example('$0 build archive/ --shard 2/4', 'the second quarter of an archive (one CI job of four)')
+          .example('$0 build --watch --format epub', 'rebuild the EPUBs as you edit')
+          .example('$0 build --force --no-typography', 'rebuild everything with the text as typed'),
       async (args) => {
-        code = await buildCommand(args as unknown as BuildArgs);
+        code = await buildFromArgs(args as unknown as BuildArgs);
       },
     )
     .demandCommand(1, 'Name a command: build or inspect. Run ficbind --help for the list.')

@@ -1,197 +1,42 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } from '../config.js';
-import { diagnostic, FicbindError } from '../diagnostics.js';
-import { type Diagnostic, type Story, storyWords } from '../model.js';
-import { parseStory, slugFromPath } from '../parse/index.js';
-import { makeCover } from '../render/cover.js';
-import { writeEpub } from '../render/epub.js';
-import { writePdf } from '../render/pdf/index.js';
-import type { CoverImage, WriterResult } from '../render/types.js';
+import { diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../model.js';
+import { slugFromPath } from '../parse/index.js';
 import { discoverStories } from './discover.js';
-import { writeFileAtomic } from './write.js';
+import { hashFolder } from './fingerprint.js';
+import { type BuildReport, readPreviousBuild, type StoryReport, writeManifest } from './manifest.js';
+import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './options.js';
+import { runStoryPool } from './pool.js';
+import { selectShard } from './shard.js';
+import { type BookSettings, outputPath, type StoryOutcome, type StoryTask } from './story-build.js';
+import { FICBIND_VERSION } from './version.js';
+import { removeStaleTempFiles, writeFileAtomic } from './write.js';
 
-export interface BuildOptions {
-  /** `.txt` stories, story folders, or folders of stories. */
-  readonly paths: readonly string[];
-  readonly outDir: string;
-  readonly formats: readonly Format[];
-  readonly templatesDir: string;
-  readonly pageSize: PageSizeName;
-  readonly cover: boolean;
-  readonly typography: boolean;
-  /** Warnings fail the story. */
-  readonly strict: boolean;
+export interface BuildEvents {
+  /** The stories this build will make, before any is started. */
+  readonly onPlan?: (sources: readonly string[]) => void;
+  /** A story was handed to a worker. */
+  readonly onStart?: (source: string) => void;
+  /** A story is finished and its books are written (stories finish in any order). */
+  readonly onStory?: (report: StoryReport, done: number, total: number) => void;
 }
 
-export interface OutputReport {
-  readonly format: Format;
-  readonly path: string;
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-export interface StoryReport {
-  readonly source: string;
-  readonly slug: string | null;
-  readonly title: string | null;
-  readonly ok: boolean;
-  readonly outputs: readonly OutputReport[];
-  readonly words: number;
-  readonly chapters: number;
-  readonly notes: number;
-  /** Warnings from parsing and writing, each shown once. */
-  readonly warnings: readonly Diagnostic[];
-  /** Why the story made no book. */
-  readonly error: Diagnostic | null;
-  readonly ms: number;
-}
-
-export interface BuildReport {
-  readonly ok: boolean;
-  readonly stories: readonly StoryReport[];
-  /** Problems with the build as a whole (a path that does not exist, two stories writing one file). */
-  readonly problems: readonly Diagnostic[];
-}
-
-const WRITERS: Readonly<
-  Record<Format, (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>>
-> = {
-  epub: writeEpub,
-  pdf: writePdf,
-};
-
-/** Makes the books of one parsed story, in memory; nothing is written. */
-export async function renderStory(
-  story: Story,
-  options: Omit<BuildOptions, 'paths' | 'outDir' | 'strict'>,
-): Promise<{ files: { format: Format; bytes: Buffer }[]; diagnostics: Diagnostic[] }> {
-  const render: RenderOptions = {
-    templatesDir: options.templatesDir,
-    pageSize: options.pageSize,
-    cover: options.cover,
-    typography: options.typography,
-    buildDate: resolveBuildDate(story),
-  };
-  const diagnostics: Diagnostic[] = [];
-  const cover = options.cover ? await makeCover(story, render) : null;
-  if (cover) diagnostics.push(...cover.diagnostics);
-  const files: { format: Format; bytes: Buffer }[] = [];
-  for (const format of options.formats) {
-    const result = await WRITERS[format](story, render, cover);
-    diagnostics.push(...result.diagnostics);
-    files.push({ format, bytes: result.bytes });
-  }
-  return { files, diagnostics };
-}
-
-function uniqueDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.file}:${d.line}:${d.code}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-async function buildOne(source: string, options: BuildOptions): Promise<StoryReport> {
-  const started = performance.now();
-  const failed = (error: Diagnostic, warnings: Diagnostic[] = [], story?: Story): StoryReport => ({
-    source,
-    slug: story?.slug ?? null,
-    title: story?.meta.title ?? null,
-    ok: false,
-    outputs: [],
-    words: story ? storyWords(story) : 0,
-    chapters: story?.chapters.length ?? 0,
-    notes: story?.notes.length ?? 0,
-    warnings: uniqueDiagnostics(warnings),
-    error,
-    ms: Math.round(performance.now() - started),
-  });
-  const parsed = await parseStory(source);
-  if (!parsed.ok)
-    return failed(
-      parsed.error,
-      parsed.diagnostics.filter((d) => d !== parsed.error),
-    );
-  const story = parsed.story;
-  let rendered: Awaited<ReturnType<typeof renderStory>>;
-  try {
-    rendered = await renderStory(story, options);
-  } catch (err) {
-    const error =
-      err instanceof FicbindError
-        ? err.diagnostic
-        : diagnostic(
-            'error',
-            'internal-error',
-            `could not be made into a book: ${err instanceof Error ? err.message : String(err)}`,
-            story.source.path,
-            null,
-            'this is a bug in ficbind; please report it with the story',
-          );
-    return failed(error, [...story.diagnostics], story);
-  }
-  const warnings = uniqueDiagnostics(
-    [...story.diagnostics, ...rendered.diagnostics].filter((d) => d.severity !== 'info'),
-  );
-  if (options.strict && warnings.length > 0) {
-    const first = warnings[0] as Diagnostic;
-    return failed(
-      diagnostic(
-        'error',
-        'strict',
-        `has ${warnings.length} warning${warnings.length === 1 ? '' : 's'} and --strict is on (first: ${first.message})`,
-        first.file,
-        first.line,
-        'fix the warnings, or build without --strict',
-      ),
-      warnings,
-      story,
-    );
-  }
-  const outputs: OutputReport[] = [];
-  for (const file of rendered.files) {
-    const target = path.join(options.outDir, `${story.slug}.${file.format}`);
-    await writeFileAtomic(target, file.bytes);
-    outputs.push({
-      format: file.format,
-      path: target,
-      bytes: file.bytes.length,
-      sha256: createHash('sha256').update(file.bytes).digest('hex'),
-    });
-  }
-  return {
-    source,
-    slug: story.slug,
-    title: story.meta.title,
-    ok: true,
-    outputs,
-    words: storyWords(story),
-    chapters: story.chapters.length,
-    notes: story.notes.length,
-    warnings,
-    error: null,
-    ms: Math.round(performance.now() - started),
-  };
-}
-
-/** Two stories whose books would land on the same path (`a.txt` and folder `a/`) are refused up front. */
-function slugClashes(sources: readonly string[]): Diagnostic[] {
+/**
+ * Two stories whose books would land on the same path (`a.txt` and folder `a/`, or `A.txt` and `a.txt`
+ * on a case-insensitive disk) are refused before anything is written.
+ */
+function outputClashes(sources: readonly string[]): Diagnostic[] {
   const bySlug = new Map<string, string[]>();
   for (const s of sources) {
-    const slug = slugFromPath(s);
+    const slug = slugFromPath(s).toLowerCase();
     bySlug.set(slug, [...(bySlug.get(slug) ?? []), s]);
   }
-  return [...bySlug.entries()]
-    .filter(([, list]) => list.length > 1)
-    .map(([slug, list]) =>
+  return [...bySlug.values()]
+    .filter((list) => list.length > 1)
+    .map((list) =>
       diagnostic(
         'error',
         'output-clash',
-        `${list.join(' and ')} would both write ${slug}.*`,
+        `${list.join(' and ')} would write the same books (${slugFromPath(list[0] as string)}.*)`,
         list[0] as string,
         null,
         'rename one of them, or build them into different --out folders',
@@ -199,34 +44,124 @@ function slugClashes(sources: readonly string[]): Diagnostic[] {
     );
 }
 
+function storyReport(outcome: StoryOutcome, previous: StoryReport | undefined, outDir: string): StoryReport {
+  const skipped = outcome.skipped && previous !== undefined;
+  return {
+    source: outcome.source,
+    slug: outcome.slug,
+    title: outcome.title,
+    ok: outcome.errors.length === 0,
+    skipped,
+    hash: outcome.hash,
+    outputs:
+      skipped && previous && outcome.slug
+        ? previous.outputs.map((o) => ({ ...o, path: outputPath(outDir, outcome.slug as string, o.format) }))
+        : outcome.files.map((f) => ({
+            format: f.format,
+            path: f.path,
+            bytes: f.bytes.length,
+            sha256: f.sha256,
+          })),
+    words: outcome.words,
+    chapters: outcome.chapters,
+    notes: outcome.notes,
+    warnings: skipped && previous ? previous.warnings : outcome.warnings,
+    errors: outcome.errors,
+    ms: outcome.ms,
+  };
+}
+
+function settingsOf(options: ResolvedBuildOptions): BookSettings {
+  return {
+    formats: options.formats,
+    templatesDir: options.templatesDir,
+    pageSize: options.pageSize,
+    cover: options.cover,
+    typography: options.typography,
+    strict: options.strict,
+  };
+}
+
 /**
- * Builds every story under `options.paths` into `options.outDir`. A broken story is reported and the
- * others are still built; each book is written atomically.
+ * Builds every story under `options.paths` into the output folder on a pool of worker threads, and
+ * writes `manifest.json` there. A broken story is reported and the others are still built; each book is
+ * written atomically; a story whose inputs have not changed since the last build is skipped. The report
+ * lists the stories sorted by path, whatever the number of workers.
  */
 export async function build(
-  options: BuildOptions,
-  onStory?: (report: StoryReport, done: number, total: number) => void,
+  options: BuildOptions | ResolvedBuildOptions = {},
+  events: BuildEvents = {},
 ): Promise<BuildReport> {
-  const { stories, problems } = await discoverStories(options.paths);
-  if (stories.length === 0 && problems.length === 0) {
+  const resolved = resolveBuildOptions(options);
+  const settings = settingsOf(resolved);
+  const reportOf = (stories: StoryReport[], problems: Diagnostic[]): BuildReport => ({
+    ficbind: FICBIND_VERSION,
+    ok: problems.length === 0 && stories.every((r) => r.ok),
+    options: {
+      formats: settings.formats,
+      pageSize: settings.pageSize,
+      cover: settings.cover,
+      typography: settings.typography,
+      strict: settings.strict,
+      shard: resolved.shard,
+    },
+    stories,
+    problems,
+  });
+
+  const found = await discoverStories(resolved.paths);
+  const problems = [...found.problems];
+  if (found.stories.length === 0 && problems.length === 0) {
     problems.push(
       diagnostic(
         'error',
         'no-stories',
         'holds no stories',
-        options.paths.join(', '),
+        resolved.paths.join(', '),
         null,
         'stories are .txt files or folders of .txt chapter files',
       ),
     );
   }
-  const clashes = slugClashes(stories);
-  if (clashes.length > 0) return { ok: false, stories: [], problems: [...problems, ...clashes] };
-  const reports: StoryReport[] = [];
-  for (const source of stories) {
-    const report = await buildOne(source, options);
-    reports.push(report);
-    onStory?.(report, reports.length, stories.length);
-  }
-  return { ok: problems.length === 0 && reports.every((r) => r.ok), stories: reports, problems };
+  const clashes = outputClashes(found.stories);
+  if (clashes.length > 0) return reportOf([], [...problems, ...clashes]);
+  const sources = selectShard(found.stories, resolved.shard);
+  events.onPlan?.(sources);
+
+  await removeStaleTempFiles(resolved.outDir);
+  const previous = resolved.force ? new Map<string, StoryReport>() : await readPreviousBuild(resolved.outDir);
+  const context = {
+    version: FICBIND_VERSION,
+    templates: await hashFolder(resolved.templatesDir),
+    settings: { ...settings, templatesDir: undefined },
+  };
+  const tasks: StoryTask[] = sources.map((source) => {
+    const last = previous.get(source);
+    return {
+      source,
+      outDir: resolved.outDir,
+      settings,
+      context,
+      previous:
+        last?.ok && last.hash
+          ? { hash: last.hash, outputs: last.outputs.map((o) => ({ format: o.format, sha256: o.sha256 })) }
+          : null,
+    };
+  });
+
+  const reports = new Map<string, StoryReport>();
+  await runStoryPool(tasks, resolved.jobs, {
+    onStart: events.onStart,
+    onDone: async (outcome) => {
+      for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
+      const report = storyReport(outcome, previous.get(outcome.source), resolved.outDir);
+      reports.set(report.source, report);
+      events.onStory?.(report, reports.size, sources.length);
+    },
+  });
+
+  const stories = sources.map((s) => reports.get(s)).filter((r): r is StoryReport => r !== undefined);
+  const report = reportOf(stories, problems);
+  if (sources.length > 0) await writeManifest(resolved.outDir, report);
+  return report;
 }

@@ -4,6 +4,10 @@ import path from 'node:path';
 /** Temporary files being written right now, removed if the process is interrupted. */
 const inFlight = new Set<string>();
 let cleanupInstalled = false;
+let counter = 0;
+
+/** `.<name>.<pid>.<n>.tmp`: hidden, and naming the process that writes it. */
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.tmp$/;
 
 function installCleanup(): void {
   if (cleanupInstalled) return;
@@ -23,13 +27,14 @@ function installCleanup(): void {
 
 /**
  * Writes a file atomically: the bytes go to a temporary file in the same folder, which is then renamed
- * over the target. A reader never sees a half-written book, and an interrupted build leaves none behind.
+ * over the target. A reader never sees a half-written book, and an interrupted build leaves none behind
+ * (a killed one may leave a hidden temporary file, which `removeStaleTempFiles` clears next time).
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
   installCleanup();
   const dir = path.dirname(target);
   await fs.promises.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${inFlight.size}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${counter++}.tmp`);
   inFlight.add(tmp);
   try {
     const handle = await fs.promises.open(tmp, 'w');
@@ -46,4 +51,35 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
   } finally {
     inFlight.delete(tmp);
   }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that a killed build (SIGKILL, a crash, a power cut) left in `dir`: those
+ * whose writing process no longer runs. Returns the names removed.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

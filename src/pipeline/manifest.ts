@@ -1,0 +1,78 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Format } from '../config.js';
+import type { Diagnostic } from '../model.js';
+import type { Shard } from './options.js';
+import { writeFileAtomic } from './write.js';
+
+export interface OutputReport {
+  readonly format: Format;
+  /** Where the book is, as the build was told (`out/my-story.epub`). */
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface StoryReport {
+  /** The story's `.txt` file or folder. */
+  readonly source: string;
+  readonly slug: string | null;
+  readonly title: string | null;
+  /** The story's books were made (or were already up to date). */
+  readonly ok: boolean;
+  /** Nothing had changed since the last build, so its books were left as they were. */
+  readonly skipped: boolean;
+  /** Content hash of everything that decides the books' bytes; null when the story failed. */
+  readonly hash: string | null;
+  readonly outputs: readonly OutputReport[];
+  readonly words: number;
+  readonly chapters: number;
+  readonly notes: number;
+  /** Warnings from parsing and writing, each once. */
+  readonly warnings: readonly Diagnostic[];
+  /** Why the story made no book (empty when it was built). */
+  readonly errors: readonly Diagnostic[];
+  /** Time taken, in milliseconds. */
+  readonly ms: number;
+}
+
+/** What a build did: written as `manifest.json` in the output folder and printed by `--json`. */
+export interface BuildReport {
+  readonly ficbind: string;
+  /** Every story was built, and the build had no problems of its own. */
+  readonly ok: boolean;
+  readonly options: {
+    readonly formats: readonly Format[];
+    readonly pageSize: string;
+    readonly cover: boolean;
+    readonly typography: boolean;
+    readonly strict: boolean;
+    readonly shard: Shard | null;
+  };
+  /** One entry per story, sorted by source path. */
+  readonly stories: readonly StoryReport[];
+  /** Problems with the build as a whole (a path that does not exist, two stories writing one file). */
+  readonly problems: readonly Diagnostic[];
+}
+
+export const MANIFEST_NAME = 'manifest.json';
+
+export function manifestPath(outDir: string): string {
+  return path.join(outDir, MANIFEST_NAME);
+}
+
+/** The stories the last build into `outDir` made, by source path; empty when there is no readable manifest. */
+export async function readPreviousBuild(outDir: string): Promise<Map<string, StoryReport>> {
+  const byStory = new Map<string, StoryReport>();
+  try {
+    const data = JSON.parse(await fs.readFile(manifestPath(outDir), 'utf8')) as Partial<BuildReport>;
+    for (const s of data.stories ?? []) if (s && typeof s.source === 'string') byStory.set(s.source, s);
+  } catch {
+    // No manifest (first build) or an unreadable one: every story is built.
+  }
+  return byStory;
+}
+
+export async function writeManifest(outDir: string, report: BuildReport): Promise<void> {
+  await writeFileAtomic(manifestPath(outDir), Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
+}

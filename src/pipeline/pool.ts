@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { StoryOutcome, StoryTask } from './story-build.js';
+
+/**
+ * The worker module: `worker.js` beside this module once compiled; when ficbind runs from its
+ * TypeScript sources (tests, `node --import tsx`), `worker.ts` loaded through tsx.
+ */
+function workerModule(): { filename: string; execArgv?: string[] } {
+  const compiled = new URL('./worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(compiled))) return { filename: compiled.href };
+  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', 'tsx'] };
+}
+
+export interface PoolEvents {
+  /** A story was handed to a worker. */
+  readonly onStart?: (source: string) => void;
+  /** A story's outcome is back (in the order they finish). Awaited before its worker gets the next story. */
+  readonly onDone?: (outcome: StoryOutcome) => void | Promise<void>;
+}
+
+/**
+ * Builds the stories on a pool of `jobs` worker threads (piscina). At most `jobs` stories are in flight
+ * at once, so `onStart` names exactly the stories being built. Outcomes come back in task order.
+ */
+export async function runStoryPool(
+  tasks: readonly StoryTask[],
+  jobs: number,
+  events: PoolEvents = {},
+): Promise<StoryOutcome[]> {
+  const threads = Math.max(1, Math.min(jobs, tasks.length));
+  const pool = new Piscina<StoryTask, StoryOutcome>({
+    ...workerModule(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+  });
+  const outcomes: StoryOutcome[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      const task = tasks[index] as StoryTask;
+      events.onStart?.(task.source);
+      const outcome = await pool.run(task);
+      outcomes[index] = outcome;
+      await events.onDone?.(outcome);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: threads }, lane));
+  } finally {
+    await pool.destroy();
+  }
+  return outcomes;
+}

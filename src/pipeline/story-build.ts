@@ -1,0 +1,211 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } from '../config.js';
+import { diagnostic, FicbindError } from '../diagnostics.js';
+import { type Diagnostic, type Story, storyWords } from '../model.js';
+import { parseStory } from '../parse/index.js';
+import { makeCover } from '../render/cover.js';
+import { writeEpub } from '../render/epub.js';
+import { writePdf } from '../render/pdf/index.js';
+import type { CoverImage, WriterResult } from '../render/types.js';
+import { applyTypography } from '../transform/typography.js';
+import { type FingerprintContext, sha256, storyFingerprint } from './fingerprint.js';
+
+/** The options that decide what a story's books look like. */
+export interface BookSettings {
+  readonly formats: readonly Format[];
+  readonly templatesDir: string;
+  readonly pageSize: PageSizeName;
+  readonly cover: boolean;
+  readonly typography: boolean;
+  readonly strict: boolean;
+}
+
+/** One story to build, as sent to a worker: plain data only. */
+export interface StoryTask {
+  readonly source: string;
+  readonly outDir: string;
+  readonly settings: BookSettings;
+  readonly context: FingerprintContext;
+  /** The hash and outputs recorded by the last build, when it built this story; null with --force. */
+  readonly previous: {
+    readonly hash: string;
+    readonly outputs: readonly { format: Format; sha256: string }[];
+  } | null;
+}
+
+export interface BuiltFile {
+  readonly format: Format;
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
+/** What a worker sends back: the books' bytes (written by the main thread) and what to report. */
+export interface StoryOutcome {
+  readonly source: string;
+  readonly slug: string | null;
+  readonly title: string | null;
+  readonly hash: string | null;
+  /** Nothing changed since the last build: its books are on disk already and `files` is empty. */
+  readonly skipped: boolean;
+  readonly files: readonly BuiltFile[];
+  readonly words: number;
+  readonly chapters: number;
+  readonly notes: number;
+  readonly warnings: readonly Diagnostic[];
+  readonly errors: readonly Diagnostic[];
+  readonly ms: number;
+}
+
+const WRITERS: Readonly<
+  Record<Format, (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>>
+> = {
+  epub: writeEpub,
+  pdf: writePdf,
+};
+
+/** The path a story's book of one format is written to. */
+export function outputPath(outDir: string, slug: string, format: Format): string {
+  return path.join(outDir, `${slug}.${format}`);
+}
+
+/** Makes the books of one parsed story, in memory; nothing is written. */
+export async function renderStory(
+  story: Story,
+  settings: Omit<BookSettings, 'strict'>,
+): Promise<{ files: { format: Format; bytes: Buffer }[]; diagnostics: Diagnostic[] }> {
+  const render: RenderOptions = {
+    templatesDir: settings.templatesDir,
+    pageSize: settings.pageSize,
+    cover: settings.cover,
+    typography: settings.typography,
+    buildDate: resolveBuildDate(story),
+  };
+  const book = settings.typography ? applyTypography(story) : story;
+  const diagnostics: Diagnostic[] = [];
+  const cover = settings.cover ? await makeCover(book, render) : null;
+  if (cover) diagnostics.push(...cover.diagnostics);
+  const files: { format: Format; bytes: Buffer }[] = [];
+  for (const format of settings.formats) {
+    const result = await WRITERS[format](book, render, cover);
+    diagnostics.push(...result.diagnostics);
+    files.push({ format, bytes: result.bytes });
+  }
+  return { files, diagnostics };
+}
+
+function uniqueDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** True when every book the last build recorded is still on disk with the recorded bytes. */
+async function previousOutputsIntact(task: StoryTask, slug: string): Promise<boolean> {
+  const previous = task.previous;
+  if (previous === null) return false;
+  const formats = previous.outputs.map((o) => o.format);
+  if (
+    formats.length !== task.settings.formats.length ||
+    !task.settings.formats.every((f) => formats.includes(f))
+  )
+    return false;
+  for (const o of previous.outputs) {
+    try {
+      if (sha256(await fs.readFile(outputPath(task.outDir, slug, o.format))) !== o.sha256) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function internalError(err: unknown, file: string): Diagnostic {
+  return err instanceof FicbindError
+    ? err.diagnostic
+    : diagnostic(
+        'error',
+        'internal-error',
+        `could not be made into a book: ${err instanceof Error ? err.message : String(err)}`,
+        file,
+        null,
+        'this is a bug in ficbind; please report it with the story',
+      );
+}
+
+/**
+ * Parses and renders one story, or finds that its books are up to date. Never throws: a story that
+ * cannot be made into a book comes back with `errors`. Writes nothing.
+ */
+export async function buildStory(task: StoryTask): Promise<StoryOutcome> {
+  const started = performance.now();
+  const base = { source: task.source, hash: null, skipped: false, files: [] as BuiltFile[] };
+  const elapsed = () => Math.round(performance.now() - started);
+  const parsed = await parseStory(task.source);
+  if (!parsed.ok) {
+    return {
+      ...base,
+      slug: null,
+      title: null,
+      words: 0,
+      chapters: 0,
+      notes: 0,
+      warnings: uniqueDiagnostics(
+        parsed.diagnostics.filter((d) => d !== parsed.error && d.severity !== 'info'),
+      ),
+      errors: [parsed.error],
+      ms: elapsed(),
+    };
+  }
+  const story = parsed.story;
+  const facts = {
+    slug: story.slug,
+    title: story.meta.title,
+    words: storyWords(story),
+    chapters: story.chapters.length,
+    notes: story.notes.length,
+  };
+  const parseWarnings = story.diagnostics.filter((d) => d.severity !== 'info');
+  try {
+    const hash = await storyFingerprint(story, task.context);
+    if (task.previous?.hash === hash && (await previousOutputsIntact(task, story.slug))) {
+      return { ...base, ...facts, hash, skipped: true, warnings: [], errors: [], ms: elapsed() };
+    }
+    const rendered = await renderStory(story, task.settings);
+    const warnings = uniqueDiagnostics(
+      [...parseWarnings, ...rendered.diagnostics].filter((d) => d.severity !== 'info'),
+    );
+    if (task.settings.strict && warnings.length > 0) {
+      const first = warnings[0] as Diagnostic;
+      const error = diagnostic(
+        'error',
+        'strict',
+        `has ${warnings.length} warning${warnings.length === 1 ? '' : 's'} and --strict is on (first: ${first.message})`,
+        first.file,
+        first.line,
+        'fix the warnings, or build without --strict',
+      );
+      return { ...base, ...facts, warnings, errors: [error], ms: elapsed() };
+    }
+    const files = rendered.files.map((f) => ({
+      format: f.format,
+      path: outputPath(task.outDir, story.slug, f.format),
+      bytes: f.bytes,
+      sha256: sha256(f.bytes),
+    }));
+    return { ...base, ...facts, hash, files, warnings, errors: [], ms: elapsed() };
+  } catch (err) {
+    return {
+      ...base,
+      ...facts,
+      warnings: uniqueDiagnostics(parseWarnings),
+      errors: [internalError(err, story.source.path)],
+      ms: elapsed(),
+    };
+  }
+}
