@@ -111,22 +111,25 @@ function expectedSpine(book: Book): string[] {
   ];
 }
 
+// Every book of every suite is built and validated once, in one EPUBCheck run (one JVM start).
+const ALL_CASES: BookCase[] = [];
+const books = new Map<string, Book>();
+const checks = new Map<string, EpubCheckResult>();
+
+beforeAll(async () => {
+  for (const c of ALL_CASES) books.set(c.name, await build(c));
+  const list = [...books.values()];
+  const results = await epubcheck(list.map((b) => b.file));
+  list.forEach((b, i) => {
+    const r = results[i];
+    if (r) checks.set(b.name, r);
+  });
+}, 600_000);
+
 /** The tests every book gets, whatever story it was made from. */
 function bookSuite(title: string, cases: readonly BookCase[]): void {
+  ALL_CASES.push(...cases);
   describe(title, () => {
-    const books = new Map<string, Book>();
-    const checks = new Map<string, EpubCheckResult>();
-
-    beforeAll(async () => {
-      for (const c of cases) books.set(c.name, await build(c));
-      const list = [...books.values()];
-      const results = await epubcheck(list.map((b) => b.file));
-      list.forEach((b, i) => {
-        const r = results[i];
-        if (r) checks.set(b.name, r);
-      });
-    }, 300_000);
-
     const book = (name: string): Book => {
       const b = books.get(name);
       if (!b) throw new Error(`book ${name} was not built`);
