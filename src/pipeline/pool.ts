@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { StoryOutcome, StoryTask } from './story-build.js';
 
@@ -10,7 +11,9 @@ import type { StoryOutcome, StoryTask } from './story-build.js';
 function workerModule(): { filename: string; execArgv?: string[] } {
   const compiled = new URL('./worker.js', import.meta.url);
   if (fs.existsSync(fileURLToPath(compiled))) return { filename: compiled.href };
-  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', 'tsx'] };
+  // tsx is found from ficbind's own folder, not the working directory (a build may run anywhere).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', tsx] };
 }
 
 export interface PoolEvents {
