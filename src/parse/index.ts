@@ -316,21 +316,8 @@ export function parseInput(input: StoryInput): ParseResult {
   return { ok: true, story };
 }
 
-interface HeaderMeta {
-  title?: string;
-  author?: string;
-  pairing?: string;
-  rating?: string;
-  fandom?: string;
-  tags?: string[];
-  summary?: string;
-  disclaimer?: string;
-  language?: string;
-  series?: Series;
-  date?: string;
-  source?: string;
-  extra: ExtraField[];
-}
+/** What the header block can say: the sidecar's fields but the cover ones, plus the extra fields. */
+type HeaderMeta = Omit<SidecarMeta, 'cover' | 'coverColors'> & { extra: ExtraField[] };
 
 /** Turns header fields into metadata and header notes. A field seen twice keeps its second value as an extra. */
 function collectHeader(
