@@ -7,7 +7,6 @@ import type {
   Meta,
   MetaOrigin,
   ParseResult,
-  Series,
   Story,
   StorySource,
 } from '../model.js';
