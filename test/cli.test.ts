@@ -99,7 +99,7 @@ describe('ficbind build', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('broken.txt');
     expect(r.stderr).toContain('[binary-file]');
-    expect(fs.readdirSync(out).sort()).toEqual(['good.epub']);
+    expect(fs.readdirSync(out).sort()).toEqual(['good.epub', 'manifest.json']);
     expect(fs.statSync(path.join(out, 'good.epub')).size).toBeGreaterThan(1000);
   });
 
