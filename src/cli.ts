@@ -105,7 +105,8 @@ export async function main(argv: string[]): Promise<number> {
             type: 'string',
             array: true,
             default: [] as string[],
-            describe: 'stories or folders of stories (default: stories/)',
+            defaultDescription: 'stories/',
+            describe: 'stories (.txt files, story folders) or folders of stories',
           })
           .option('out', {
             alias: 'o',

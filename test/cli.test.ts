@@ -73,7 +73,7 @@ describe('ficbind inspect', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('build');
     expect(r.stdout).toContain('inspect');
-    expect(ficbind('build', '--help').stdout).toMatch(/--templates[\s\S]*--page-size[\s\S]*Examples/);
+    expect(ficbind('build', '--help').stdout).toMatch(/--page-size[\s\S]*--templates[\s\S]*Examples/);
   });
 });
 
