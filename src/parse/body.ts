@@ -91,6 +91,8 @@ export class BodyBuilder {
       };
       this.close(true);
     }
+    // Notes are placed when their chapter closes; the list is in reading order, the order of their ids.
+    this.notes.sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
     return { chapters: this.chapters, notes: this.notes, diagnostics: this.diagnostics };
   }
 
@@ -207,7 +209,6 @@ export class BodyBuilder {
           if (inline.kind === 'noteRef') place(inline.noteId, { kind: 'inline', chapter: number });
       }
     });
-    this.notes.sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
     this.chapters.push({
       id: `ch-${number}`,
       number,

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../model.js';
 
@@ -110,25 +111,25 @@ export function decode(bytes: Uint8Array, file: string): Decoded {
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = hasBom ? bytes.subarray(3) : bytes;
 
-  let controls = 0;
-  for (let i = 0; i < body.length; i++) {
-    const b = body[i] as number;
-    if (b === 0) {
-      return {
-        ok: false,
-        error: diagnostic(
-          'error',
-          'binary-file',
-          'is a binary file, not text (it contains NUL bytes)',
-          file,
-          lineOfOffset(body, i),
-          'give ficbind a plain-text .txt file',
-        ),
-      };
-    }
-    if (isBinaryByte(b)) controls++;
+  const nul = body.indexOf(0);
+  if (nul !== -1) {
+    return {
+      ok: false,
+      error: diagnostic(
+        'error',
+        'binary-file',
+        'is a binary file, not text (it contains NUL bytes)',
+        file,
+        lineOfOffset(body, nul),
+        'give ficbind a plain-text .txt file',
+      ),
+    };
   }
-  if (body.length > 0 && controls / body.length > 0.05) {
+  // Control bytes are judged on a sample: text has almost none, binary formats are full of them.
+  const sample = body.subarray(0, 65536);
+  let controls = 0;
+  for (let i = 0; i < sample.length; i++) if (isBinaryByte(sample[i] as number)) controls++;
+  if (sample.length > 0 && controls / sample.length > 0.05) {
     return {
       ok: false,
       error: diagnostic(
@@ -142,6 +143,14 @@ export function decode(bytes: Uint8Array, file: string): Decoded {
     };
   }
 
+  if (isUtf8(body)) {
+    return {
+      ok: true,
+      text: normaliseLineEnds(new TextDecoder('utf-8').decode(body)),
+      encoding: 'utf-8',
+      diagnostics: [],
+    };
+  }
   const bad = firstInvalidUtf8(body);
   if (bad === -1) {
     return {

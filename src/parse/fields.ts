@@ -165,8 +165,13 @@ export interface BracketedNote {
 const CLOSING: Readonly<Record<string, string>> = { '(': ')', '[': ']' };
 
 /** `(A/N: …)` or `[A/N: …]` inside a paragraph, with nested brackets balanced. */
+/** Where a bracketed note may open: a bracket, optional spaces, then the start of a note marker. */
+const NOTE_OPENING = /[([]\s*(?=A\/N|A\.N|AN\b|[Aa]uthor|AUTHOR|a\/n)/g;
+
 export function findBracketedNotes(text: string): BracketedNote[] {
   const found: BracketedNote[] = [];
+  NOTE_OPENING.lastIndex = 0;
+  if (!NOTE_OPENING.test(text)) return found;
   let i = 0;
   while (i < text.length) {
     const open = text[i] as string;

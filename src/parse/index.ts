@@ -1,15 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
-import type {
-  Diagnostic,
-  ExtraField,
-  Meta,
-  MetaOrigin,
-  ParseResult,
-  Story,
-  StorySource,
-} from '../model.js';
+import type { Diagnostic, ExtraField, Meta, MetaOrigin, ParseResult, Story, StorySource } from '../model.js';
 import { BodyBuilder } from './body.js';
 import { decode } from './decode.js';
 import { type HeaderField, languageTag, readHeader } from './header.js';

@@ -19,6 +19,19 @@ const NAMED_HEADING = new RegExp(
   'iu',
 );
 
+/** A cheap first look: every heading starts with one of these words, after optional decoration. */
+const MAY_BE_HEADING = /^[\s*_~=#]*(?:ch|part|book|prologue|epilogue|interlude|afterword|foreword|coda)/i;
+const DECORATION = new Set([' ', '\t', '*', '_', '~', '=', '#']);
+
+/** `** Chapter 1 **` → `Chapter 1` (a loop: an anchored regex backtracks on every space). */
+function stripDecoration(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && DECORATION.has(text[start] as string)) start++;
+  while (end > start && DECORATION.has(text[end - 1] as string)) end--;
+  return text.slice(start, end);
+}
+
 export interface Heading {
   /** The marker as written: `Chapter Two`, `Ch. 3`, `Prologue`. */
   readonly label: string;
@@ -28,8 +41,8 @@ export interface Heading {
 
 /** `Chapter 1`, `Chapter One: Title`, `Chapter 2 - Title`, `Ch. 3`, `Part Two`, `Prologue`, `Epilogue`. */
 export function matchHeading(text: string): Heading | null {
-  if (text.length > 120 || text.includes('\n')) return null;
-  const stripped = text.replace(/^[\s*_~=#]+|[\s*_~=#]+$/g, '');
+  if (text.length > 120 || text.includes('\n') || !MAY_BE_HEADING.test(text)) return null;
+  const stripped = stripDecoration(text);
   const numbered = NUMBERED_HEADING.exec(stripped);
   if (numbered?.groups) {
     const label = numbered.groups.label as string;
