@@ -5,9 +5,10 @@ import { discoverStories } from './discover.js';
 import { hashFolder } from './fingerprint.js';
 import { type BuildReport, readPreviousBuild, type StoryReport, writeManifest } from './manifest.js';
 import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './options.js';
+import { outputPath } from './paths.js';
 import { runStoryPool } from './pool.js';
 import { selectShard } from './shard.js';
-import { type BookSettings, outputPath, type StoryOutcome, type StoryTask } from './story-build.js';
+import type { BookSettings, StoryOutcome, StoryTask } from './story-build.js';
 import { FICBIND_VERSION } from './version.js';
 import { removeStaleTempFiles, writeFileAtomic } from './write.js';
 

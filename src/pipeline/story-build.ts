@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } from '../config.js';
 import { diagnostic, FicbindError } from '../diagnostics.js';
 import { type Diagnostic, type Story, storyWords } from '../model.js';
@@ -10,6 +9,7 @@ import { writePdf } from '../render/pdf/index.js';
 import type { CoverImage, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { type FingerprintContext, sha256, storyFingerprint } from './fingerprint.js';
+import { outputPath } from './paths.js';
 
 /** The options that decide what a story's books look like. */
 export interface BookSettings {
@@ -64,11 +64,6 @@ const WRITERS: Readonly<
   epub: writeEpub,
   pdf: writePdf,
 };
-
-/** The path a story's book of one format is written to. */
-export function outputPath(outDir: string, slug: string, format: Format): string {
-  return path.join(outDir, `${slug}.${format}`);
-}
 
 /** Makes the books of one parsed story, in memory; nothing is written. */
 export async function renderStory(
