@@ -30,10 +30,13 @@ export interface RunSpec {
   readonly env?: NodeJS.ProcessEnv;
   /** Kill the child after this many seconds. */
   readonly timeoutSeconds?: number;
+  /** Keep the child's standard output (else it is discarded). */
+  readonly captureStdout?: boolean;
 }
 
 export interface RunResult extends Sample {
   readonly stderrTail: string;
+  readonly stdout?: string;
 }
 
 export function chooseMeter(): Meter {
@@ -68,23 +71,32 @@ export async function run(spec: RunSpec, meter: Meter, scratch: string): Promise
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim();
   }
   const started = performance.now();
-  const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: spec.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-4000);
-    });
-    const timer =
-      spec.timeoutSeconds === undefined
-        ? null
-        : setTimeout(() => child.kill('SIGKILL'), spec.timeoutSeconds * 1000);
-    child.on('error', reject);
-    child.on('close', (c, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: c ?? (signal ? 128 : 1), stderr });
-    });
-  });
+  const { code, stderr, stdout } = await new Promise<{ code: number; stderr: string; stdout: string }>(
+    (resolve, reject) => {
+      const child = spawn(command, args, {
+        cwd: spec.cwd,
+        env,
+        stdio: ['ignore', spec.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      const stdoutChunks: string[] = [];
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (d: string) => stdoutChunks.push(d));
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (d: string) => {
+        stderr = (stderr + d).slice(-4000);
+      });
+      const timer =
+        spec.timeoutSeconds === undefined
+          ? null
+          : setTimeout(() => child.kill('SIGKILL'), spec.timeoutSeconds * 1000);
+      child.on('error', reject);
+      child.on('close', (c, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: c ?? (signal ? 128 : 1), stderr, stdout: stdoutChunks.join('') });
+      });
+    },
+  );
   const wall = (performance.now() - started) / 1000;
   let cpu = Number.NaN;
   let rssMiB = Number.NaN;
@@ -105,7 +117,14 @@ export async function run(spec: RunSpec, meter: Meter, scratch: string): Promise
     // The child died before reporting (killed, or not a Node process under the fallback meter).
   }
   await fs.rm(report, { force: true });
-  return { wall, cpu, rssMiB, exitCode: code, stderrTail: stderr.trim().split('\n').slice(-5).join('\n') };
+  return {
+    wall,
+    cpu,
+    rssMiB,
+    exitCode: code,
+    stderrTail: stderr.trim().split('\n').slice(-5).join('\n'),
+    ...(spec.captureStdout ? { stdout } : {}),
+  };
 }
 
 export function median(values: readonly number[]): number {
