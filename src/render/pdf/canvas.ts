@@ -5,6 +5,7 @@
  *
  * pdfkit's `text()` is not used for body text: it would wrap and paginate on its own.
  */
+import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Box, Glue, RunStyle, StructTag } from './blocks.js';
 import { BOOK_FACES, type Face, type FaceSet } from './faces.js';
@@ -21,11 +22,21 @@ interface StructElement {
   end(): void;
 }
 
+/** A content stream object of pdfkit (a page's `/Contents`). */
+interface StreamRef {
+  compress: boolean;
+  uncompressedLength: number;
+  buffer: Uint8Array[];
+  data: Record<string, unknown>;
+}
+
 /** pdfkit internals used here, behind one narrow type. */
 interface Internals {
   _font: EmbeddedFont;
-  page: { fonts: Record<string, unknown>; width: number; height: number };
-  _root: { data: Record<string, unknown> };
+  _offset: number;
+  _write(data: string | Uint8Array): void;
+  page: { fonts: Record<string, unknown>; width: number; height: number; content: StreamRef };
+  _root: { data: Record<string, unknown> & { Pages: { data: { Kids: unknown[] } } } };
   addContent(data: string): unknown;
   struct(type: string, options?: Record<string, unknown>, children?: unknown): StructElement;
   markStructureContent(tag: string, options?: Record<string, unknown>): unknown;
@@ -35,7 +46,52 @@ interface Internals {
   addNamedDestination(name: string, ...args: unknown[]): void;
   goTo(x: number, y: number, w: number, h: number, name: string): unknown;
   link(x: number, y: number, w: number, h: number, url: string): unknown;
-  outline: { addItem(title: string): unknown };
+  outline: { addItem(title: string): unknown; children: unknown[] };
+}
+
+/**
+ * zlib level for page content streams. Level 6 (zlib's default) costs about twice the time of 1 for
+ * a few per cent of size on glyph-run content.
+ */
+const CONTENT_LEVEL = 1;
+
+/**
+ * The PDF file as it is written: pdfkit's output copied into large buffers. (pdfkit pushes every
+ * object as several small chunks through a stream; holding those, and the slack of zlib's output
+ * buffers behind them, took several times the file's size.)
+ */
+class ByteSink {
+  private readonly full: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, n));
+    this.pos = 0;
+  }
+
+  /** A binary string (one byte per character) and a line end, as pdfkit writes its objects. */
+  line(s: string): number {
+    const n = s.length + 1;
+    this.room(n);
+    this.buf.write(s, this.pos, 'latin1');
+    this.buf[this.pos + n - 1] = 10;
+    this.pos += n;
+    return n;
+  }
+
+  bytes(b: Uint8Array): number {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return b.length;
+  }
+
+  finish(): Buffer {
+    return Buffer.concat([...this.full, this.buf.subarray(0, this.pos)]);
+  }
 }
 
 function num(n: number): string {
@@ -73,11 +129,23 @@ export class Canvas {
   private readonly fonts = new Map<Face, EmbeddedFont>();
   /** Encoded glyphs per face and text: hex glyph ids and the kerning after each (1/1000 em). */
   private readonly encoded = new Map<string, { hex: string[]; adjust: Float64Array }>();
-  private readonly chunks: Buffer[] = [];
+  private readonly sink = new ByteSink();
+  /** The current page's content stream operators, written as one compressed stream when it ends. */
+  private parts: string[] = [];
   private readonly done: Promise<Buffer>;
   private readonly root: StructElement;
   private section: StructElement | null = null;
   private block: StructElement | null = null;
+  /**
+   * The body is drawn before the front matter (whose contents need the body's page numbers):
+   * until `beginFront`, sections wait here to join the structure tree after the front matter's.
+   */
+  private bodySections: StructElement[] | null = [];
+  /** Index in the page tree where the front matter's pages start, once it is being drawn. */
+  private frontStart: number | null = null;
+  private frontOutlines = 0;
+  /** The body's sections, added to the structure tree when the book is finished. */
+  private pendingBody: StructElement[] = [];
 
   constructor(faces: FaceSet, info: DocInfo) {
     const keywords = info.keywords ?? undefined;
@@ -103,9 +171,23 @@ export class Canvas {
       },
     });
     this.pdf = this.doc as unknown as Internals;
+    // pdfkit's file header is waiting in its stream; from here on its writes go straight to the sink
+    // and content operators to the page's own list.
+    const head = this.doc.read() as Buffer | null;
+    if (head) this.sink.bytes(head);
+    const pdf = this.pdf;
+    const sink = this.sink;
+    pdf._write = (data: string | Uint8Array): void => {
+      pdf._offset += typeof data === 'string' ? sink.line(data) : sink.bytes(data);
+    };
+    const parts = (): string[] => this.parts;
+    pdf.addContent = (data: string): unknown => {
+      parts().push(data);
+      return pdf;
+    };
     this.done = new Promise((resolve, reject) => {
-      this.doc.on('data', (c: Buffer) => this.chunks.push(c));
-      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on('data', () => reject(new Error('pdfkit wrote around the canvas')));
+      this.doc.on('end', () => resolve(this.sink.finish()));
       this.doc.on('error', reject);
     });
     // Register every face up front so font ids (F1, F2, …) are the same in every build.
@@ -126,18 +208,35 @@ export class Canvas {
     return f;
   }
 
+  /** The current page's operators → its content stream, compressed here (pdfkit writes it as is). */
+  private endContent(): void {
+    if (this.parts.length === 0) return;
+    const raw = Buffer.from(`${this.parts.join('\n')}\n`, 'latin1');
+    this.parts = [];
+    const content = this.pdf.page.content;
+    const z = zlib.deflateSync(raw, { level: CONTENT_LEVEL });
+    content.compress = false;
+    content.buffer = [z];
+    content.uncompressedLength = raw.length;
+    content.data.Length = z.length;
+    content.data.Filter = 'FlateDecode';
+  }
+
   addPage(): void {
+    this.endContent();
     this.doc.addPage({ size: [this.pdf.page?.width ?? 0, this.pdf.page?.height ?? 0], margin: 0 });
   }
 
   addFirstPage(width: number, height: number): void {
+    this.endContent();
     this.doc.addPage({ size: [width, height], margin: 0 });
   }
 
   beginSection(title: string): void {
     this.endSection();
     this.section = this.pdf.struct('Sect', { title });
-    this.root.add(this.section);
+    if (this.bodySections) this.bodySections.push(this.section);
+    else this.root.add(this.section);
   }
 
   endSection(): void {
@@ -245,7 +344,25 @@ export class Canvas {
   }
 
   outline(title: string): void {
-    this.pdf.outline.addItem(title);
+    const outline = this.pdf.outline;
+    outline.addItem(title);
+    if (this.frontStart !== null) {
+      // The front matter's entries go before the body's.
+      const item = outline.children.pop();
+      outline.children.splice(this.frontOutlines++, 0, item);
+    }
+  }
+
+  /**
+   * The body's pages are drawn; the front matter follows in drawing order but goes first in the
+   * book: its pages, sections and outline entries are put before the body's.
+   */
+  beginFront(): void {
+    this.endSection();
+    this.frontStart = this.pdf._root.data.Pages.data.Kids.length;
+    const body = this.bodySections ?? [];
+    this.bodySections = null;
+    this.pendingBody = body;
   }
 
   /** A full-bleed image (the cover), cropped to the page, tagged as a figure. */
@@ -274,7 +391,14 @@ export class Canvas {
 
   async finish(): Promise<Buffer> {
     this.endSection();
+    if (this.bodySections) this.beginFront();
+    for (const sect of this.pendingBody) this.root.add(sect);
+    this.pendingBody = [];
+    const pages = this.pdf._root.data.Pages.data;
+    const front = this.frontStart ?? pages.Kids.length;
+    pages.Kids = [...pages.Kids.slice(front), ...pages.Kids.slice(0, front)];
     this.root.end();
+    this.endContent();
     this.doc.end();
     return this.done;
   }

@@ -48,14 +48,12 @@ export async function writePdf(
     missing,
   };
 
-  // Pass 1 learns where every page falls; the contents need those numbers before they are drawn.
-  let digits = 3;
-  let measured = new Flow(input, null, new Map(), digits).run();
-  const needed = Math.max(3, String(measured.pageCount).length);
-  if (needed !== digits) {
-    digits = needed;
-    measured = new Flow(input, null, new Map(), digits).run();
-  }
+  // The body (from the first chapter on) is laid out and drawn once, first: its page numbers do not
+  // depend on the front matter. The front matter, whose contents print those numbers, is measured
+  // (it is short) and drawn after it; the canvas puts its pages first in the book.
+  const split = pages.findIndex((p) => p.page.kind === 'chapter' || p.page.kind === 'notes');
+  const front = split < 0 ? pages : pages.slice(0, split);
+  const body = split < 0 ? [] : pages.slice(split);
 
   const m = story.meta;
   const keywords = [m.pairing, m.fandom, ...m.tags].filter((k): k is string => !!k && k.trim().length > 0);
@@ -69,9 +67,21 @@ export async function writePdf(
     width: PAGE_SIZES[options.pageSize].width,
     height: PAGE_SIZES[options.pageSize].height,
   });
-  const drawn = new Flow(input, canvas, measured.folios, digits).run();
-  canvas.pageLabels(drawn.bodyStart, cover !== null);
+  const drawnBody = new Flow({ ...input, pages: body }, canvas, new Map(), 3).run();
+  canvas.beginFront();
+  const frontInput: FlowInput = { ...input, pages: front };
+  let digits = 3;
+  let measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
+  const needed = Math.max(3, String(measured.pageCount + drawnBody.pageCount).length);
+  if (needed !== digits) {
+    digits = needed;
+    measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
+  }
+  const drawnFront = new Flow(frontInput, canvas, drawnBody.folios, digits).run();
+  canvas.pageLabels(body.length > 0 ? drawnFront.pageCount : null, cover !== null);
   const bytes = await canvas.finish();
+  const destinations = new Set([...drawnFront.destinations, ...drawnBody.destinations]);
+  const links = new Set([...drawnFront.links, ...drawnBody.links]);
 
   const diagnostics: Diagnostic[] = [];
   if (missing.size > 0) {
@@ -90,7 +100,7 @@ export async function writePdf(
       ),
     );
   }
-  const broken = [...drawn.links].filter((l) => !drawn.destinations.has(l)).sort();
+  const broken = [...links].filter((l) => !destinations.has(l)).sort();
   if (broken.length > 0) {
     diagnostics.push(
       diagnostic(
