@@ -12,9 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateInputs } from './inputs.js';
 import { chooseMeter, run } from './measure.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', 'work');
+import { CLI, ensureCompiled, ROOT, realStories, WORK } from './setup.js';
 
 interface CallFrame {
   functionName: string;
@@ -56,6 +54,7 @@ export function place(url: string, functionName: string): string {
 /** A function's line: compiled JavaScript lines for ficbind (`dist/…js:151`), as the profile gives them. */
 function at(url: string, where: string, line: number): string {
   if (!url) return where;
+  if (url.includes('node_modules/')) return `${where}:${line + 1}`;
   const dist = url.lastIndexOf('/dist/');
   return dist >= 0 ? `${url.slice(dist + 1)}:${line + 1}` : `${where}:${line + 1}`;
 }
@@ -197,6 +196,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${await summariseFiles(positionals, top)}\n`);
     return;
   }
+  ensureCompiled();
   const words = values.quick ? 100_000 : 1_000_000;
   const inputs = await generateInputs(path.join(ROOT, 'stories'), WORK, {
     novels: { novel: words, 'novel-2x': words * 2 },
@@ -207,12 +207,7 @@ async function main(): Promise<void> {
     values.case === 'corpus'
       ? [inputs.corpus.dir]
       : values.case === 'real'
-        ? [
-            path.relative(
-              WORK,
-              process.env.FICBIND_REAL_STORIES ?? path.join(ROOT, '..', 'shared', 'stories'),
-            ),
-          ]
+        ? (await realStories()).paths.map((p) => path.relative(WORK, p))
         : [inputs.novels[values.case]?.file ?? ''];
   if (!source[0]) throw new Error(`--case takes novel, novel-2x, corpus or real, not ${values.case}`);
   const tag = `${values.case}-${values.format.replace(',', '+')}`;
@@ -230,7 +225,7 @@ async function main(): Promise<void> {
     `--cpu-prof-dir=${profDir}`,
     '--require',
     preload,
-    path.join(ROOT, 'dist', 'cli.js'),
+    CLI,
     'build',
     ...source,
     '--out',

@@ -3,11 +3,10 @@
  * reports every target as met or not met. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateInputs, type Inputs } from './inputs.js';
 import { chooseMeter, type Meter, type RunResult, run, type Sample, summarise } from './measure.js';
@@ -22,11 +21,9 @@ import {
   type Report,
   summaryText,
 } from './report.js';
+import { CLI, ensureCompiled, ROOT, realStories, WORK } from './setup.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'bench', 'work');
 const RESULTS = path.join(ROOT, 'bench', 'results');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const GROUPS = ['real', 'novel', 'novel-2x', 'corpus'] as const;
 type Group = (typeof GROUPS)[number];
 
@@ -43,29 +40,6 @@ const USAGE = `Usage: npm run bench -- [options]
 const log = (msg: string): void => {
   process.stderr.write(`${msg}\n`);
 };
-
-function newestMtime(p: string): number {
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
-  return newest;
-}
-
-/** Compiles ficbind when `dist/` is missing or older than its sources. */
-function ensureCompiled(): void {
-  const sources = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
-    .map((p) => path.join(ROOT, p))
-    .filter((p) => existsSync(p));
-  const stale = !existsSync(CLI) || Math.max(...sources.map(newestMtime)) > statSync(CLI).mtimeMs;
-  if (!stale) return;
-  log('dist/ is missing or older than src/: npm run compile');
-  const r = spawnSync('npm', ['run', 'compile', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
-    if (!existsSync(CLI)) throw new Error('npm run compile failed and dist/cli.js does not exist');
-    log('npm run compile reported errors; benchmarking the JavaScript it emitted');
-  }
-}
 
 function cliFeatures(): { jobs: boolean; force: boolean } {
   const help = spawnSync(process.execPath, [CLI, 'build', '--help'], { encoding: 'utf8' }).stdout;
@@ -102,28 +76,6 @@ function gitCommit(): string {
     },
   );
   return `${head.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes to src/ or templates/)' : ''}`;
-}
-
-/** The real stories: `FICBIND_REAL_STORIES`, else the folder CI uses beside the checkout, else the samples. */
-async function realStories(): Promise<{ paths: string[]; label: string; note: string | null }> {
-  const candidates = [process.env.FICBIND_REAL_STORIES, path.join(ROOT, '..', 'shared', 'stories')];
-  for (const dir of candidates) {
-    if (!dir || !existsSync(dir)) continue;
-    const names = (await fs.readdir(dir)).filter((n) => /\.txt$/i.test(n)).sort();
-    if (names.length > 0)
-      return {
-        paths: names.map((n) => path.join(dir, n)),
-        label: `${names.length} real stories`,
-        note: null,
-      };
-  }
-  const samples = path.join(ROOT, 'stories');
-  const names = (await fs.readdir(samples)).filter((n) => !/\.ya?ml$/i.test(n)).sort();
-  return {
-    paths: names.map((n) => path.join(samples, n)),
-    label: `${names.length} sample stories`,
-    note: 'No real stories found (set FICBIND_REAL_STORIES to their folder): the "real stories" case used the sample stories in stories/.',
-  };
 }
 
 interface CaseSpec {
