@@ -54,17 +54,17 @@ export async function buildCommand(
   if (display.verbose && display.configFile) err.write(`ficbind: options from ${display.configFile}\n`);
   const first = await runBuild(options, display);
   if (!watch) return first.ok;
-  err.write(`ficbind: watching ${[...options.paths, options.templatesDir].join(', ')} (Ctrl-C to stop)\n`);
-  await new Promise<never>(() => {
-    watchInputs(options, async (changed) => {
-      if (!display.quiet) err.write(`\nficbind: changed: ${changed.join(', ')}\n`);
-      try {
-        await runBuild(options, display);
-      } catch (e) {
-        err.write(`ficbind: ${e instanceof Error ? e.message : String(e)}\n`);
-      }
-      if (!display.quiet) err.write('ficbind: watching (Ctrl-C to stop)\n');
-    });
+  watchInputs(options, async (changed) => {
+    if (!display.quiet) err.write(`\nficbind: changed: ${changed.join(', ')}\n`);
+    try {
+      await runBuild(options, display);
+    } catch (e) {
+      err.write(`ficbind: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+    if (!display.quiet) err.write('ficbind: watching (Ctrl-C to stop)\n');
   });
+  err.write(`ficbind: watching ${[...options.paths, options.templatesDir].join(', ')} (Ctrl-C to stop)\n`);
+  // Runs until interrupted (Ctrl-C ends the process).
+  await new Promise<never>(() => {});
   return first.ok;
 }
