@@ -304,6 +304,49 @@ describe('ficbind build', () => {
   });
 });
 
+describe('build() as a library', () => {
+  it('builds in worker threads, tells each stage, and returns the report it writes as manifest.json', async () => {
+    const { build } = await import('../src/index.js');
+    const dir = project({ ...THREE, 'broken.txt': fixture('empty-file') });
+    const out = path.join(dir, 'out');
+    const planned: string[] = [];
+    const started: string[] = [];
+    const finished: [string, number, number][] = [];
+    const report = await build(
+      { paths: [path.join(dir, 'stories')], out, formats: 'epub', cover: false, jobs: 2 },
+      {
+        onPlan: (sources) => planned.push(...sources),
+        onStart: (source) => started.push(source),
+        onStory: (story, done, total) => finished.push([story.source, done, total]),
+      },
+    );
+    expect(planned.map((s) => path.basename(s))).toEqual([
+      'alpha.txt',
+      'beta.txt',
+      'broken.txt',
+      'gamma.txt',
+    ]);
+    expect([...started].sort()).toEqual(planned);
+    expect(finished.map(([, done, total]) => [done, total])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+    expect(report.ok).toBe(false);
+    expect(report.stories.map((s) => s.source)).toEqual(planned);
+    expect(report.stories.find((s) => !s.ok)?.errors[0]?.code).toBe('empty-story');
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(report)),
+    );
+  });
+
+  it('refuses wrong options with a UsageError before building', async () => {
+    const { build, UsageError } = await import('../src/index.js');
+    await expect(build({ formats: 'mobi' })).rejects.toThrow(UsageError);
+  });
+});
+
 describe('an interrupted build', () => {
   /** Starts a build of a big story and two small ones, and stops it with `signal` as its first book is being written. */
   async function interrupt(signal: NodeJS.Signals): Promise<{ dir: string; out: string; sawTemp: boolean }> {
