@@ -17,6 +17,14 @@ interface EmbeddedFont {
   ref(): unknown;
 }
 
+/** A word set in one face, as TJ operands; `last` is the kerning after its last glyph (1/1000 em). */
+interface Fragment {
+  readonly body: string;
+  readonly last: number;
+}
+
+type StructContentClass = new (pageRef: unknown, mcid: number) => unknown;
+
 interface StructElement {
   add(child: unknown): StructElement;
   end(): void;
@@ -35,7 +43,16 @@ interface Internals {
   _font: EmbeddedFont;
   _offset: number;
   _write(data: string | Uint8Array): void;
-  page: { fonts: Record<string, unknown>; width: number; height: number; content: StreamRef };
+  page: {
+    fonts: Record<string, unknown>;
+    width: number;
+    height: number;
+    content: StreamRef;
+    dictionary: unknown;
+    structParentTreeKey: number;
+    markings: unknown[];
+  };
+  getStructParentTree(): { get(key: number): unknown[] };
   _root: { data: Record<string, unknown> & { Pages: { data: { Kids: unknown[] } } } };
   addContent(data: string): unknown;
   struct(type: string, options?: Record<string, unknown>, children?: unknown): StructElement;
@@ -99,6 +116,37 @@ function num(n: number): string {
   return Object.is(r, -0) ? '0' : String(r);
 }
 
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\\': '\\\\',
+  '(': '\\(',
+  ')': '\\)',
+};
+
+/** A PDF text string as pdfkit writes one: literal, UTF-16BE with a byte-order mark unless ASCII. */
+function pdfString(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  let bytes = text;
+  if (!ascii) {
+    bytes = '\u00fe\u00ff';
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      bytes += String.fromCharCode(c >> 8, c & 0xff);
+    }
+  }
+  return `(${bytes.replace(/[\n\r\t\b\f()\\]/g, (c) => ESCAPES[c] ?? c)})`;
+}
+
 function rgb(hex: string): string {
   const v = Number.parseInt(hex.slice(1), 16);
   return `${num(((v >> 16) & 255) / 255)} ${num(((v >> 8) & 255) / 255)} ${num((v & 255) / 255)}`;
@@ -127,8 +175,11 @@ export class Canvas {
   readonly doc: PDFKit.PDFDocument;
   private readonly pdf: Internals;
   private readonly fonts = new Map<Face, EmbeddedFont>();
-  /** Encoded glyphs per face and text: hex glyph ids and the kerning after each (1/1000 em). */
-  private readonly encoded = new Map<string, { hex: string[]; adjust: Float64Array }>();
+  /** Encoded words per face. */
+  private readonly encoded = new Map<Face, Map<string, Fragment>>();
+  private readonly colors = new Map<string, string>();
+  /** pdfkit's marked-content class (the structure tree accepts only its instances), once known. */
+  private StructContent: StructContentClass | null = null;
   private readonly sink = new ByteSink();
   /** The current page's content stream operators, written as one compressed stream when it ends. */
   private parts: string[] = [];
@@ -258,13 +309,30 @@ export class Canvas {
 
   /** One set line: its text for readers (`actual`), its pieces at their x, on `baseline`. */
   line(pieces: readonly Placed[], baseline: number, actual: string): void {
-    const marked = this.block !== null;
-    if (marked) {
-      const content = this.pdf.markStructureContent('Span', { actual });
-      this.block?.add(content);
+    const block = this.block;
+    if (!block) {
+      this.glyphs(pieces, baseline);
+      return;
     }
+    const page = this.pdf.page;
+    const content = this.StructContent;
+    if (content === null) {
+      // pdfkit's own marked content once, to learn its content class; its operator is replaced below.
+      const first = this.pdf.markStructureContent('Span');
+      this.pdf.page.markings.pop();
+      this.parts.pop();
+      this.StructContent = (first as object).constructor as StructContentClass;
+      this.line(pieces, baseline, actual);
+      return;
+    }
+    // Marked content as pdfkit's markStructureContent makes it, written here in one string.
+    const parents = this.pdf.getStructParentTree().get(page.structParentTreeKey);
+    const mcid = parents.length;
+    parents.push(null);
+    this.parts.push(`/Span <</MCID ${mcid} /ActualText ${pdfString(actual)}>> BDC`);
     this.glyphs(pieces, baseline);
-    if (marked) this.pdf.endMarkedContent();
+    this.parts.push('EMC');
+    block.add(new content(page.dictionary, mcid));
   }
 
   /** Text outside the structure tree (running heads, folios): a pagination artifact. */
@@ -274,59 +342,64 @@ export class Canvas {
     this.pdf.endMarkedContent();
   }
 
+  /** A text object: one TJ per style run, kerning and justification as TJ adjustments. */
   private glyphs(pieces: readonly Placed[], baseline: number): void {
-    const out: string[] = ['BT'];
+    let out = 'BT';
     let style: RunStyle | null = null;
-    let tj: string[] = [];
-    let pendingHex = '';
-    const flushHex = (adjust: number): void => {
-      if (pendingHex) tj.push(`<${pendingHex}>`);
-      pendingHex = '';
-      if (adjust !== 0) tj.push(num(adjust));
-    };
-    const flushRun = (): void => {
-      flushHex(0);
-      if (tj.length > 0) out.push(`[${tj.join(' ')}] TJ`);
-      tj = [];
-    };
+    let tj = '';
     for (const p of pieces) {
       const s = p.item.style;
       if (style === null || !sameStyle(style, s)) {
-        flushRun();
+        if (tj) out += `\n[${tj}] TJ`;
+        tj = '';
         const f = this.font(s.face);
-        out.push(`${rgb(s.color)} rg`);
-        out.push(`/${f.id} ${num(s.size)} Tf`);
-        out.push(`${num(s.letterSpacing)} Tc`);
-        out.push(`1 0 0 -1 ${num(p.x)} ${num(baseline - s.rise)} Tm`);
+        out += `\n${this.rgb(s.color)} rg\n/${f.id} ${num(s.size)} Tf\n${num(s.letterSpacing)} Tc\n1 0 0 -1 ${num(p.x)} ${num(baseline - s.rise)} Tm`;
         style = s;
       }
-      const f = this.font(s.face);
-      const text = p.item.kind === 'box' ? p.item.text.replace(/\u00ad/g, '') : ' ';
-      const { hex, adjust } = this.encode(s.face, f, text);
-      for (let i = 0; i < hex.length; i++) {
-        pendingHex += hex[i];
-        let adj = adjust[i] ?? 0;
-        if (i === hex.length - 1 && p.stretch !== 0) adj += (p.stretch * 1000) / s.size;
-        if (Math.abs(adj) > 0.001) flushHex(-adj);
-      }
+      const frag = this.encode(s.face, p.item.kind === 'box' ? p.item.text : ' ');
+      tj += frag.body;
+      const adj = p.stretch !== 0 ? frag.last + (p.stretch * 1000) / s.size : frag.last;
+      if (Math.abs(adj) > 0.001) tj += num(-adj);
     }
-    flushRun();
-    out.push('ET');
-    this.pdf.addContent(out.join('\n'));
+    if (tj) out += `\n[${tj}] TJ`;
+    this.parts.push(`${out}\nET`);
   }
 
-  private encode(face: Face, f: EmbeddedFont, text: string): { hex: string[]; adjust: Float64Array } {
-    const key = `${face}\u0000${text}`;
-    let e = this.encoded.get(key);
+  private rgb(hex: string): string {
+    let c = this.colors.get(hex);
+    if (c === undefined) {
+      c = rgb(hex);
+      this.colors.set(hex, c);
+    }
+    return c;
+  }
+
+  /** A word's glyphs as TJ operands (hex glyph ids, kerning inside the word), cached per face. */
+  private encode(face: Face, text: string): Fragment {
+    let cache = this.encoded.get(face);
+    if (!cache) {
+      cache = new Map();
+      this.encoded.set(face, cache);
+    }
+    let e = cache.get(text);
     if (!e) {
-      const [hex, pos] = f.encode(text);
-      const adjust = new Float64Array(hex.length);
+      const [hex, pos] = this.font(face).encode(text.replace(/\u00ad/g, ''));
+      let body = '';
+      let run = '';
+      let last = 0;
       for (let i = 0; i < hex.length; i++) {
+        run += hex[i];
         const g = pos[i];
-        adjust[i] = g ? g.xAdvance - g.advanceWidth : 0;
+        const adj = g ? g.xAdvance - g.advanceWidth : 0;
+        if (i === hex.length - 1) last = adj;
+        else if (Math.abs(adj) > 0.001) {
+          body += `<${run}>${num(-adj)}`;
+          run = '';
+        }
       }
-      e = { hex, adjust };
-      this.encoded.set(key, e);
+      if (run) body += `<${run}>`;
+      e = { body, last };
+      cache.set(text, e);
     }
     return e;
   }

@@ -15,7 +15,7 @@ import { type Face, type FaceSet, faceOf } from './faces.js';
 import type { Hyphenator } from './hyphenate.js';
 import { breakLines, type Line, lineText } from './linebreak.js';
 import { type PageKindStyle, resolveColor, type Theme } from './theme.js';
-import type { XNode } from './xhtml.js';
+import { parsePageBody, type XNode } from './xhtml.js';
 
 export interface FlowInput {
   readonly theme: Theme;
@@ -23,7 +23,8 @@ export interface FlowInput {
   readonly hyphenator: Hyphenator;
   readonly pageSize: PageSizeName;
   readonly bookTitle: string;
-  readonly pages: readonly { readonly page: Page; readonly tree: readonly XNode[] }[];
+  /** The template pages to lay out; each is parsed when its turn comes (a book's trees are never all held). */
+  readonly pages: readonly Page[];
   readonly cover: CoverImage | null;
   readonly missing: Set<number>;
 }
@@ -188,12 +189,12 @@ export class Flow {
 
   /** Lay out the whole book. */
   run(): FlowResult {
-    for (const { page, tree } of this.input.pages) {
+    for (const page of this.input.pages) {
       if (page.kind === 'cover') {
         this.coverPage(page);
         continue;
       }
-      this.templatePage(page, tree);
+      this.templatePage(page, parsePageBody(page));
     }
     return {
       folios: this.folios,

@@ -12,7 +12,6 @@ import { FaceSet } from './faces.js';
 import { Flow, type FlowInput } from './flow.js';
 import { Hyphenator } from './hyphenate.js';
 import { loadTheme } from './theme.js';
-import { parsePageBody } from './xhtml.js';
 
 export { loadTheme, validateTheme } from './theme.js';
 
@@ -32,10 +31,7 @@ export async function writePdf(
   const theme = loadTheme(options.templatesDir);
   const faces = new FaceSet(theme.fallbackFont);
   const hyphenator = new Hyphenator(story.meta.language, theme.hyphenation.minWordLength);
-  const pages = renderPages(story, options, cover !== null).map((page) => ({
-    page,
-    tree: parsePageBody(page),
-  }));
+  const pages = renderPages(story, options, cover !== null);
   const missing = new Set<number>();
   const input: FlowInput = {
     theme,
@@ -51,7 +47,7 @@ export async function writePdf(
   // The body (from the first chapter on) is laid out and drawn once, first: its page numbers do not
   // depend on the front matter. The front matter, whose contents print those numbers, is measured
   // (it is short) and drawn after it; the canvas puts its pages first in the book.
-  const split = pages.findIndex((p) => p.page.kind === 'chapter' || p.page.kind === 'notes');
+  const split = pages.findIndex((p) => p.kind === 'chapter' || p.kind === 'notes');
   const front = split < 0 ? pages : pages.slice(0, split);
   const body = split < 0 ? [] : pages.slice(split);
 
