@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { diagnostic } from '../diagnostics.js';
 import type { StoryOutcome, StoryTask } from './story-build.js';
 
 /**
@@ -14,6 +15,32 @@ function workerModule(): { filename: string; execArgv?: string[] } {
   // tsx is found from ficbind's own folder, not the working directory (a build may run anywhere).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', tsx] };
+}
+
+/** A worker that died (out of memory, a native crash) fails its story, not the whole build. */
+function crashed(task: StoryTask, err: unknown): StoryOutcome {
+  const error = diagnostic(
+    'error',
+    'worker-crashed',
+    `the worker building this story stopped: ${err instanceof Error ? err.message : String(err)}`,
+    task.source,
+    null,
+    'this is a bug in ficbind, or the story is too big for the memory available; please report it',
+  );
+  return {
+    source: task.source,
+    slug: null,
+    title: null,
+    hash: null,
+    skipped: false,
+    files: [],
+    words: 0,
+    chapters: 0,
+    notes: 0,
+    warnings: [],
+    errors: [error],
+    ms: 0,
+  };
 }
 
 export interface PoolEvents {
@@ -46,7 +73,7 @@ export async function runStoryPool(
       const index = next++;
       const task = tasks[index] as StoryTask;
       events.onStart?.(task.source);
-      const outcome = await pool.run(task);
+      const outcome = await pool.run(task).catch((err: unknown) => crashed(task, err));
       outcomes[index] = outcome;
       await events.onDone?.(outcome);
     }
