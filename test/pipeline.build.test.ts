@@ -2,98 +2,19 @@
  * The build pipeline as authors and CI use it: the command run in a child process, its books and
  * manifest read back from disk. Small EPUB-only builds without covers keep these fast.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'src', 'cli.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const fixture = (name: string) => path.join(ROOT, 'test', 'fixtures', 'parse', name, 'input.txt');
-
-function ficbind(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function spawnFicbind(cwd: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-/** A scratch project with a `stories/` folder holding copies of the given fixtures. */
-function project(stories: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-pipeline-'));
-  fs.mkdirSync(path.join(dir, 'stories'));
-  for (const [name, from] of Object.entries(stories)) fs.copyFileSync(from, path.join(dir, 'stories', name));
-  return dir;
-}
-
-const THREE = {
-  'alpha.txt': fixture('header-colon'),
-  'beta.txt': fixture('notes-chapter-end'),
-  'gamma.txt': fixture('chapters-words'),
-};
-
-interface Manifest {
-  ok: boolean;
-  stories: {
-    source: string;
-    ok: boolean;
-    skipped: boolean;
-    outputs: { format: string; path: string; bytes: number; sha256: string }[];
-    words: number;
-    chapters: number;
-    notes: number;
-    warnings: unknown[];
-    errors: { code: string; file: string }[];
-    ms: number;
-  }[];
-  problems: { code: string }[];
-}
-
-const manifest = (dir: string, out = 'out'): Manifest =>
-  JSON.parse(fs.readFileSync(path.join(dir, out, 'manifest.json'), 'utf8'));
-
-/** Every file in a folder is a complete book: EPUBs open as zip archives, PDFs end with %%EOF. */
-async function expectOnlyCompleteBooks(out: string): Promise<void> {
-  for (const name of fs.readdirSync(out)) {
-    const bytes = fs.readFileSync(path.join(out, name));
-    if (name.endsWith('.epub')) await expect(JSZip.loadAsync(bytes), name).resolves.toBeTruthy();
-    else if (name.endsWith('.pdf')) expect(bytes.subarray(-8).toString('latin1'), name).toMatch(/%%EOF\s*$/);
-    else if (name === 'manifest.json') expect(() => JSON.parse(bytes.toString('utf8'))).not.toThrow();
-    else if (!name.endsWith('.tmp')) throw new Error(`unexpected file ${name}`);
-  }
-}
-
-/** A long story of pseudo-random words (so its EPUB does not compress to nothing). */
-function bigStory(words: number, seed: number): string {
-  const vocabulary =
-    'lamp harbour keeper rain quiet wall salt iron bell window river stone letter winter tide lantern door key ring night morning bridge'.split(
-      ' ',
-    );
-  let x = seed;
-  const lines = ['Title: A Long Night', 'Author: Test Writer', ''];
-  let paragraph: string[] = [];
-  for (let i = 0; i < words; i += 1) {
-    if (i % 25_000 === 0) lines.push(`Chapter ${i / 25_000 + 1}`, '');
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    paragraph.push(`${vocabulary[x % vocabulary.length]}${x % 7}`);
-    if (paragraph.length === 90) {
-      lines.push(`${paragraph.join(' ')}.`, '');
-      paragraph = [];
-    }
-  }
-  lines.push(`${paragraph.join(' ')}.`);
-  return lines.join('\n');
-}
+import {
+  ficbind,
+  fixture,
+  type Manifest,
+  manifest,
+  project,
+  ROOT,
+  sha256,
+  THREE,
+} from './helpers/pipeline.js';
 
 describe('ficbind build', () => {
   it('builds every other story when one is broken, names the broken one, exits 1 and records both', () => {
@@ -344,71 +265,5 @@ describe('build() as a library', () => {
   it('refuses wrong options with a UsageError before building', async () => {
     const { build, UsageError } = await import('../src/index.js');
     await expect(build({ formats: 'mobi' })).rejects.toThrow(UsageError);
-  });
-});
-
-describe('an interrupted build', () => {
-  /** Starts a build of a big story and two small ones, and stops it with `signal` as its first book is being written. */
-  async function interrupt(signal: NodeJS.Signals): Promise<{ dir: string; out: string; sawTemp: boolean }> {
-    const dir = project({ 'b-small.txt': fixture('header-colon'), 'c-small.txt': fixture('header-dash') });
-    fs.writeFileSync(path.join(dir, 'stories', 'a-big.txt'), bigStory(200_000, 7));
-    const out = path.join(dir, 'out');
-    fs.mkdirSync(out);
-    const child = spawnFicbind(dir, 'build', '--format', 'epub', '--no-cover', '--jobs', '1');
-    let sawTemp = false;
-    const watcher = fs.watch(out, (_event, name) => {
-      if (name?.endsWith('.tmp') && !sawTemp) {
-        sawTemp = true;
-        child.kill(signal);
-      }
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // If the temporary file came and went unseen, stop the build once its first book is in place.
-    const poll = setInterval(() => {
-      if (fs.readdirSync(out).some((n) => n.endsWith('.epub'))) child.kill(signal);
-    }, 5);
-    const code = await exited;
-    clearInterval(poll);
-    watcher.close();
-    expect(code).not.toBe(0);
-    // Stopped mid-way: the manifest, written last, is not there.
-    expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(false);
-    if (process.env.FICBIND_DEBUG) console.log(`${signal}: stopped while writing a book: ${sawTemp}`);
-    return { dir, out, sawTemp };
-  }
-
-  it('leaves no temporary file and no half-written book after Ctrl-C (SIGINT)', async () => {
-    const { out } = await interrupt('SIGINT');
-    expect(fs.readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    await expectOnlyCompleteBooks(out);
-  });
-
-  it('leaves no half-written book after SIGKILL, and the next build clears its temporary files', async () => {
-    const { dir, out } = await interrupt('SIGKILL');
-    await expectOnlyCompleteBooks(out);
-    const r = ficbind(dir, 'build', '--format', 'epub', '--no-cover');
-    expect(r.code).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual([
-      'a-big.epub',
-      'b-small.epub',
-      'c-small.epub',
-      'manifest.json',
-    ]);
-    await expectOnlyCompleteBooks(out);
-  });
-
-  it('a later build removes temporary files of dead processes but not of running ones', () => {
-    const dir = project({ 'alpha.txt': fixture('header-colon') });
-    const out = path.join(dir, 'out');
-    fs.mkdirSync(out);
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
-    fs.writeFileSync(path.join(out, `.alpha.epub.${dead}.0.tmp`), 'half a book');
-    fs.writeFileSync(path.join(out, `.alpha.pdf.${process.pid}.0.tmp`), 'being written');
-    expect(ficbind(dir, 'build', '--format', 'epub', '--no-cover').code).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual([
-      `.alpha.pdf.${process.pid}.0.tmp`,
-      'alpha.epub',
-      'manifest.json',
-    ]);
   });
 });
