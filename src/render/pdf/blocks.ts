@@ -203,12 +203,16 @@ function structTag(name: ElementName, inItem: boolean): StructTag {
 }
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
+const NO_ANCHORS: readonly string[] = Object.freeze([]);
 
 /** Builds the blocks of one page. */
 class Builder {
   readonly blocks: FlowBlock[] = [];
   private items: Item[] = [];
   private pendingAnchors: string[] = [];
+  /** The last run style and glue made, shared by the words that follow in the same style. */
+  private lastStyle: { s: Inherited; face: Face; style: RunStyle } | null = null;
+  private lastGlue: Glue | null = null;
   private pendingBlockAnchors: string[] = [];
   private pendingSpaceBefore = 0;
   private pendingPageBreak = false;
@@ -226,7 +230,18 @@ class Builder {
   }
 
   private runStyle(s: Inherited, face: Face): RunStyle {
-    return { face, size: s.size, color: s.color, rise: s.rise, letterSpacing: s.letterSpacing };
+    const last = this.lastStyle;
+    if (last && last.s === s && last.face === face) return last.style;
+    const style = { face, size: s.size, color: s.color, rise: s.rise, letterSpacing: s.letterSpacing };
+    this.lastStyle = { s, face, style };
+    return style;
+  }
+
+  private takeAnchors(): readonly string[] {
+    if (this.pendingAnchors.length === 0) return NO_ANCHORS;
+    const a = this.pendingAnchors;
+    this.pendingAnchors = [];
+    return a;
   }
 
   private measure(text: string, style: RunStyle): number {
@@ -238,27 +253,37 @@ class Builder {
   private pushWord(word: string, s: Inherited): void {
     const face = faceOf(s.italic, s.bold);
     const faces = this.ctx.faces;
-    const parts: { text: string; face: Face }[] = [];
     if (ASCII_PRINTABLE.test(word)) {
-      parts.push({ text: word, face });
-    } else {
-      for (const ch of word) {
-        const cp = ch.codePointAt(0) ?? 0;
-        if (cp === 0xad) {
-          // An author's soft hyphen: a break point, kept in the text for the hyphenator.
-          const last = parts[parts.length - 1];
-          if (last) last.text += ch;
-          continue;
-        }
-        let f: Face = face;
-        if (!faces.has(face, cp)) {
-          this.ctx.missing.add(cp);
-          if (faces.hasFallback() && faces.has('fallback', cp)) f = 'fallback';
-        }
+      const style = this.runStyle(s, face);
+      this.items.push({
+        kind: 'box',
+        text: word,
+        style,
+        width: this.measure(word, style),
+        link: s.link,
+        anchors: this.takeAnchors(),
+        softHyphen: false,
+        hyphenate: s.hyphenate,
+      });
+      return;
+    }
+    const parts: { text: string; face: Face }[] = [];
+    for (const ch of word) {
+      const cp = ch.codePointAt(0) ?? 0;
+      if (cp === 0xad) {
+        // An author's soft hyphen: a break point, kept in the text for the hyphenator.
         const last = parts[parts.length - 1];
-        if (last && last.face === f) last.text += ch;
-        else parts.push({ text: ch, face: f });
+        if (last) last.text += ch;
+        continue;
       }
+      let f: Face = face;
+      if (!faces.has(face, cp)) {
+        this.ctx.missing.add(cp);
+        if (faces.hasFallback() && faces.has('fallback', cp)) f = 'fallback';
+      }
+      const last = parts[parts.length - 1];
+      if (last && last.face === f) last.text += ch;
+      else parts.push({ text: ch, face: f });
     }
     for (const p of parts) {
       const style = this.runStyle(s, p.face);
@@ -270,11 +295,10 @@ class Builder {
         style,
         width: this.measure(clean, style),
         link: s.link,
-        anchors: this.pendingAnchors,
+        anchors: this.takeAnchors(),
         softHyphen: false,
         hyphenate: s.hyphenate && p.face !== 'fallback',
       });
-      this.pendingAnchors = [];
     }
   }
 
@@ -291,7 +315,12 @@ class Builder {
     const last = this.items[this.items.length - 1];
     if (last?.kind !== 'box') return; // collapse; no glue at a block's start or after a break
     const style = this.runStyle(s, faceOf(s.italic, s.bold));
-    this.items.push({ kind: 'glue', style, width: this.measure(' ', style), link: s.link });
+    let glue = this.lastGlue;
+    if (glue?.style !== style || glue.link !== s.link) {
+      glue = { kind: 'glue', style, width: this.measure(' ', style), link: s.link };
+      this.lastGlue = glue;
+    }
+    this.items.push(glue);
   }
 
   private inline(node: XNode, s: Inherited): void {

@@ -188,15 +188,14 @@ export class Canvas {
   private section: StructElement | null = null;
   private block: StructElement | null = null;
   /**
-   * The body is drawn before the front matter (whose contents need the body's page numbers):
-   * until `beginFront`, sections wait here to join the structure tree after the front matter's.
+   * The body is drawn before the front matter (whose contents need the body's page numbers). The
+   * front matter's sections are made first, empty, so the structure tree is in reading order and
+   * the body's elements are written out as soon as they end; they are filled when it is drawn.
    */
-  private bodySections: StructElement[] | null = [];
+  private frontSections: StructElement[] = [];
   /** Index in the page tree where the front matter's pages start, once it is being drawn. */
   private frontStart: number | null = null;
   private frontOutlines = 0;
-  /** The body's sections, added to the structure tree when the book is finished. */
-  private pendingBody: StructElement[] = [];
 
   constructor(faces: FaceSet, info: DocInfo) {
     const keywords = info.keywords ?? undefined;
@@ -285,9 +284,13 @@ export class Canvas {
 
   beginSection(title: string): void {
     this.endSection();
+    const reserved = this.frontStart !== null ? this.frontSections.shift() : undefined;
+    if (reserved) {
+      this.section = reserved;
+      return;
+    }
     this.section = this.pdf.struct('Sect', { title });
-    if (this.bodySections) this.bodySections.push(this.section);
-    else this.root.add(this.section);
+    this.root.add(this.section);
   }
 
   endSection(): void {
@@ -433,9 +436,15 @@ export class Canvas {
   beginFront(): void {
     this.endSection();
     this.frontStart = this.pdf._root.data.Pages.data.Kids.length;
-    const body = this.bodySections ?? [];
-    this.bodySections = null;
-    this.pendingBody = body;
+  }
+
+  /** Before the body is drawn: the front matter's sections (one per page, by title), in order. */
+  reserveFrontSections(titles: readonly string[]): void {
+    for (const title of titles) {
+      const sect = this.pdf.struct('Sect', { title });
+      this.root.add(sect);
+      this.frontSections.push(sect);
+    }
   }
 
   /** A full-bleed image (the cover), cropped to the page, tagged as a figure. */
@@ -464,9 +473,8 @@ export class Canvas {
 
   async finish(): Promise<Buffer> {
     this.endSection();
-    if (this.bodySections) this.beginFront();
-    for (const sect of this.pendingBody) this.root.add(sect);
-    this.pendingBody = [];
+    for (const sect of this.frontSections) sect.end();
+    this.frontSections = [];
     const pages = this.pdf._root.data.Pages.data;
     const front = this.frontStart ?? pages.Kids.length;
     pages.Kids = [...pages.Kids.slice(front), ...pages.Kids.slice(0, front)];

@@ -24,7 +24,7 @@ export interface FlowInput {
   readonly pageSize: PageSizeName;
   readonly bookTitle: string;
   /** The template pages to lay out; each is parsed when its turn comes (a book's trees are never all held). */
-  readonly pages: readonly Page[];
+  readonly pages: Iterable<Page>;
   readonly cover: CoverImage | null;
   readonly missing: Set<number>;
 }
@@ -258,7 +258,7 @@ export class Flow {
       baseLeading: this.geo.leading,
       missing: this.input.missing,
     };
-    const blocks = buildBlocks(ctx, page, tree);
+    const blocks: (FlowBlock | undefined)[] = buildBlocks(ctx, page, tree);
     const lines: (Line[] | undefined)[] = [];
     const linesOf = (i: number): Line[] => {
       let l = lines[i];
@@ -271,7 +271,9 @@ export class Flow {
     };
     for (let i = 0; i < blocks.length; i++) {
       this.place(blocks, i, linesOf);
-      lines[i] = undefined; // placed: let it go
+      // Placed: let it go (only later blocks are looked at from here on).
+      lines[i] = undefined;
+      blocks[i] = undefined;
     }
     this.canvas?.endSection();
   }
@@ -306,7 +308,7 @@ export class Flow {
 
   /** Height the blocks from `i` on need on this page to honour keep-with-next. */
   private keepNeed(
-    blocks: readonly FlowBlock[],
+    blocks: readonly (FlowBlock | undefined)[],
     i: number,
     linesOf: (i: number) => Line[],
     depth: number,
@@ -321,7 +323,7 @@ export class Flow {
     return b.spaceBefore + Math.min(2, n) * b.lineHeight;
   }
 
-  private place(blocks: readonly FlowBlock[], i: number, linesOf: (i: number) => Line[]): void {
+  private place(blocks: readonly (FlowBlock | undefined)[], i: number, linesOf: (i: number) => Line[]): void {
     const b = blocks[i] as FlowBlock;
     let rest = linesOf(i);
     if (b.pageBreakBefore && !this.pageEmpty) this.newPage(false);

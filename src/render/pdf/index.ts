@@ -6,7 +6,7 @@ import { PAGE_SIZES, type RenderOptions } from '../../config.js';
 import { diagnostic } from '../../diagnostics.js';
 import type { Diagnostic, Story } from '../../model.js';
 import { renderPages } from '../pages.js';
-import type { CoverImage, WriterResult } from '../types.js';
+import type { CoverImage, Page, WriterResult } from '../types.js';
 import { Canvas } from './canvas.js';
 import { FaceSet } from './faces.js';
 import { Flow, type FlowInput } from './flow.js';
@@ -21,6 +21,15 @@ function describeMissing(cps: ReadonlySet<number>): string {
     .slice(0, 12)
     .map((cp) => `"${String.fromCodePoint(cp)}" (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`);
   return list.length > 12 ? `${shown.join(', ')} and ${list.length - 12} more` : shown.join(', ');
+}
+
+/** The pages one by one, each let go once it is taken (a book's pages are not all held to the end). */
+function* consume(pages: (Page | undefined)[]): Generator<Page> {
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i];
+    pages[i] = undefined;
+    if (page) yield page;
+  }
 }
 
 export async function writePdf(
@@ -48,8 +57,8 @@ export async function writePdf(
   // depend on the front matter. The front matter, whose contents print those numbers, is measured
   // (it is short) and drawn after it; the canvas puts its pages first in the book.
   const split = pages.findIndex((p) => p.kind === 'chapter' || p.kind === 'notes');
-  const front = split < 0 ? pages : pages.slice(0, split);
-  const body = split < 0 ? [] : pages.slice(split);
+  const body: (Page | undefined)[] = split < 0 ? [] : pages.splice(split);
+  const front = pages;
 
   const m = story.meta;
   const keywords = [m.pairing, m.fandom, ...m.tags].filter((k): k is string => !!k && k.trim().length > 0);
@@ -63,7 +72,9 @@ export async function writePdf(
     width: PAGE_SIZES[options.pageSize].width,
     height: PAGE_SIZES[options.pageSize].height,
   });
-  const drawnBody = new Flow({ ...input, pages: body }, canvas, new Map(), 3).run();
+  canvas.reserveFrontSections(front.filter((p) => p.kind !== 'cover' || cover !== null).map((p) => p.title));
+  const bodyPages = body.length;
+  const drawnBody = new Flow({ ...input, pages: consume(body) }, canvas, new Map(), 3).run();
   canvas.beginFront();
   const frontInput: FlowInput = { ...input, pages: front };
   let digits = 3;
@@ -74,7 +85,7 @@ export async function writePdf(
     measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
   }
   const drawnFront = new Flow(frontInput, canvas, drawnBody.folios, digits).run();
-  canvas.pageLabels(body.length > 0 ? drawnFront.pageCount : null, cover !== null);
+  canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, cover !== null);
   const bytes = await canvas.finish();
   const destinations = new Set([...drawnFront.destinations, ...drawnBody.destinations]);
   const links = new Set([...drawnFront.links, ...drawnBody.links]);
