@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../model.js';
 import { slugFromPath } from '../parse/index.js';
@@ -70,6 +72,31 @@ function storyReport(outcome: StoryOutcome, previous: StoryReport | undefined, o
     errors: outcome.errors,
     ms: outcome.ms,
   };
+}
+
+/** Bytes of a story's text: its file, or the files in its folder. */
+async function storySize(source: string): Promise<number> {
+  try {
+    const stat = await fs.stat(source);
+    if (!stat.isDirectory()) return stat.size;
+    const names = await fs.readdir(source);
+    const sizes = await Promise.all(names.map((n) => fs.stat(path.join(source, n)).then((s) => s.size)));
+    return sizes.reduce((a, b) => a + b, 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The longest stories go to the workers first, so one long story does not start last and keep the
+ * others waiting. Only the order of work changes: the report is still sorted by path.
+ */
+async function longestFirst(tasks: readonly StoryTask[]): Promise<StoryTask[]> {
+  const sizes = await Promise.all(tasks.map((t) => storySize(t.source)));
+  return tasks
+    .map((task, i) => ({ task, size: sizes[i] ?? 0 }))
+    .sort((a, b) => b.size - a.size || (a.task.source < b.task.source ? -1 : 1))
+    .map((t) => t.task);
 }
 
 function settingsOf(options: ResolvedBuildOptions): BookSettings {
@@ -151,7 +178,7 @@ export async function build(
   });
 
   const reports = new Map<string, StoryReport>();
-  await runStoryPool(tasks, resolved.jobs, {
+  await runStoryPool(await longestFirst(tasks), resolved.jobs, {
     onStart: events.onStart,
     onDone: async (outcome) => {
       for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
