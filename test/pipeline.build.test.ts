@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import {
   ficbind,
@@ -222,6 +223,28 @@ describe('ficbind build', () => {
     ])
       expect(help).toContain(flag);
     expect(help).toContain('Examples');
+  });
+});
+
+describe('typography in the books', () => {
+  /** The text of the book's chapter documents, as stored in the EPUB. */
+  async function chapterText(file: string): Promise<string> {
+    const zip = await JSZip.loadAsync(fs.readFileSync(file));
+    const names = Object.keys(zip.files).filter((n) => /ch-\d+\.xhtml$/.test(n));
+    expect(names.length).toBeGreaterThan(0);
+    return (await Promise.all(names.map((n) => zip.file(n)?.async('string') ?? ''))).join('\n');
+  }
+
+  it('curls quotes by default, keeps them straight with --no-typography, and never touches a word', async () => {
+    const dir = project({ 'typos.txt': fixture('typos-preserved') });
+    expect(ficbind(dir, 'build', '--format', 'epub', '--no-cover').code).toBe(0);
+    const smart = await chapterText(path.join(dir, 'out', 'typos.epub'));
+    expect(smart).toContain('\u201CYour welcome to come too,\u201D she told her brother. He wasnt.');
+    expect(smart).toContain('anyway.. and it was definately just a house.');
+    expect(ficbind(dir, 'build', '--format', 'epub', '--no-cover', '--no-typography').code).toBe(0);
+    const plain = await chapterText(path.join(dir, 'out', 'typos.epub'));
+    expect(plain).toMatch(/(&quot;|")Your welcome to come too,(&quot;|") she told her brother\. He wasnt\./);
+    expect(plain).not.toContain('\u201C');
   });
 });
 
