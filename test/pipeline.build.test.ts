@@ -132,9 +132,8 @@ describe('ficbind build', () => {
       const report = JSON.parse(r.stdout) as Manifest & { options: { shard: unknown } };
       expect(report.options.shard).toEqual({ index: i, count: 3 });
       built.push(...report.stories.map((s) => s.source));
-      const books = fs.existsSync(path.join(dir, out))
-        ? fs.readdirSync(path.join(dir, out)).filter((n) => n.endsWith('.epub'))
-        : [];
+      const books = fs.readdirSync(path.join(dir, out)).filter((n) => n.endsWith('.epub'));
+      expect(manifest(dir, out)).toEqual(report);
       expect(books.sort()).toEqual(
         report.stories.map((s) => `${path.basename(s.source, '.txt')}.epub`).sort(),
       );

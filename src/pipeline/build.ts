@@ -190,6 +190,7 @@ export async function build(
 
   const stories = sources.map((s) => reports.get(s)).filter((r): r is StoryReport => r !== undefined);
   const report = reportOf(stories, problems);
-  if (sources.length > 0) await writeManifest(resolved.outDir, report);
+  // Written even when the slice or the paths hold no story, so CI always finds a report to upload.
+  await writeManifest(resolved.outDir, report);
   return report;
 }
