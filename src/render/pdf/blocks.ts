@@ -219,6 +219,8 @@ class Builder {
   private pendingMarker: FlowBlock['marker'] = null;
   /** Signature (tag + classes) of the previous paragraph, for the indent convention. */
   private previous: string | null = null;
+  /** Blocks emitted so far (handed out or not). */
+  private emitted = 0;
 
   constructor(
     private readonly ctx: BlockContext,
@@ -405,6 +407,7 @@ class Builder {
       tocTarget: null,
       sceneBreak,
     });
+    this.emitted++;
     this.previous = name === 'p' ? signature : null;
     this.items = [];
     this.pendingBlockAnchors = [];
@@ -413,14 +416,14 @@ class Builder {
     this.pendingMarker = null;
   }
 
-  block(
+  *block(
     node: XNode,
     s: Inherited,
     marginLeft: number,
     marginRight: number,
     inItem: boolean,
     containerClasses: readonly string[],
-  ): void {
+  ): Generator<FlowBlock> {
     if (node.kind === 'text') {
       if (node.text.trim().length > 0) this.pushText(node.text, s);
       return;
@@ -454,7 +457,7 @@ class Builder {
       return;
     }
     // A container.
-    const before = this.blocks.length;
+    const before = this.emitted;
     this.pendingSpaceBefore = Math.max(this.pendingSpaceBefore, c.spaceBefore);
     if (c.pageBreakBefore) this.pendingPageBreak = true;
     let number = 0;
@@ -467,20 +470,25 @@ class Builder {
           this.pendingMarker = { text: marker, style, width: this.measure(marker, style) };
         }
       }
-      this.block(child, c, ml, mr, inItem || node.name === 'li', node.classes);
+      yield* this.block(child, c, ml, mr, inItem || node.name === 'li', node.classes);
+      yield* this.take(1);
     }
     if (this.items.length > 0)
       this.emit(c, node.name === 'li' ? 'p' : 'p', inItem || node.name === 'li', ml, mr, node.classes);
-    if (this.blocks.length > before) this.addSpaceAfter(c.spaceAfter);
+    if (this.emitted > before) this.addSpaceAfter(c.spaceAfter);
+  }
+
+  /** Hand out the finished blocks, all but the last `keep` (a container may still add space after it). */
+  *take(keep: number): Generator<FlowBlock> {
+    while (this.blocks.length > keep) {
+      const b = this.blocks.shift();
+      if (b) yield b;
+    }
   }
 
   private addSpaceAfter(space: number): void {
     const last = this.blocks[this.blocks.length - 1];
     if (last) last.spaceAfter = Math.max(last.spaceAfter, space);
-  }
-
-  finish(): FlowBlock[] {
-    return this.blocks;
   }
 }
 
@@ -495,8 +503,11 @@ const emptyElement: XElement = {
   children: [],
 };
 
-/** Lay the page's tree out as blocks. Contents entries (links to pages) are marked for page numbers. */
-export function buildBlocks(ctx: BlockContext, page: Page, tree: readonly XNode[]): FlowBlock[] {
+/**
+ * Lay the page's tree out as blocks, handed out as they are finished (a chapter's blocks are never
+ * all held). Contents entries (links to pages) are marked for page numbers.
+ */
+export function* streamBlocks(ctx: BlockContext, page: Page, tree: readonly XNode[]): Generator<FlowBlock> {
   const root: Inherited = {
     italic: false,
     bold: false,
@@ -511,14 +522,26 @@ export function buildBlocks(ctx: BlockContext, page: Page, tree: readonly XNode[
     link: null,
   };
   const b = new Builder(ctx, page);
-  for (const node of tree) b.block(node, root, 0, 0, false, []);
-  const blocks = b.finish();
-  if (page.kind !== 'contents') return blocks;
-  return blocks.map((bl) => {
-    const links = new Set(bl.items.flatMap((i) => (i.kind === 'box' && i.link ? [i.link] : [])));
-    const only = links.size === 1 ? [...links][0] : undefined;
-    const target =
-      only && !/^[a-z]+:/i.test(only) ? (only.split('#')[0] ?? '').replace(/\.xhtml$/, '') : null;
-    return target ? { ...bl, tocTarget: target } : bl;
-  });
+  const contents = page.kind === 'contents';
+  const out = function* (blocks: Generator<FlowBlock>): Generator<FlowBlock> {
+    for (const bl of blocks) yield contents ? tocEntry(bl) : bl;
+  };
+  for (const node of tree) {
+    yield* out(b.block(node, root, 0, 0, false, []));
+    yield* out(b.take(1));
+  }
+  yield* out(b.take(0));
+}
+
+/** A contents block whose links all go to one page: that page's number goes at its right. */
+function tocEntry(bl: FlowBlock): FlowBlock {
+  const links = new Set(bl.items.flatMap((i) => (i.kind === 'box' && i.link ? [i.link] : [])));
+  const only = links.size === 1 ? [...links][0] : undefined;
+  const target = only && !/^[a-z]+:/i.test(only) ? (only.split('#')[0] ?? '').replace(/\.xhtml$/, '') : null;
+  return target ? { ...bl, tocTarget: target } : bl;
+}
+
+/** All the page's blocks at once. */
+export function buildBlocks(ctx: BlockContext, page: Page, tree: readonly XNode[]): FlowBlock[] {
+  return [...streamBlocks(ctx, page, tree)];
 }

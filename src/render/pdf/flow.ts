@@ -9,7 +9,7 @@
 import type { PageSizeName } from '../../config.js';
 import { PAGE_SIZES } from '../../config.js';
 import type { CoverImage, Page } from '../types.js';
-import { type BlockContext, buildBlocks, type FlowBlock, type RunStyle } from './blocks.js';
+import { type BlockContext, type FlowBlock, type RunStyle, streamBlocks } from './blocks.js';
 import type { Canvas, Placed } from './canvas.js';
 import { type Face, type FaceSet, faceOf } from './faces.js';
 import type { Hyphenator } from './hyphenate.js';
@@ -258,22 +258,22 @@ export class Flow {
       baseLeading: this.geo.leading,
       missing: this.input.missing,
     };
-    const blocks: (FlowBlock | undefined)[] = buildBlocks(ctx, page, tree);
+    const blocks = new BlockWindow(streamBlocks(ctx, page, tree));
     const lines: (Line[] | undefined)[] = [];
     const linesOf = (i: number): Line[] => {
       let l = lines[i];
       if (!l) {
-        const b = blocks[i] as FlowBlock;
+        const b = blocks.at(i) as FlowBlock;
         l = breakLines(this.input, b, this.textWidth - b.marginLeft - b.marginRight, this.reserve(b));
         lines[i] = l;
       }
       return l;
     };
-    for (let i = 0; i < blocks.length; i++) {
+    for (let i = 0; blocks.at(i); i++) {
       this.place(blocks, i, linesOf);
       // Placed: let it go (only later blocks are looked at from here on).
       lines[i] = undefined;
-      blocks[i] = undefined;
+      blocks.release(i);
     }
     this.canvas?.endSection();
   }
@@ -307,13 +307,8 @@ export class Flow {
   }
 
   /** Height the blocks from `i` on need on this page to honour keep-with-next. */
-  private keepNeed(
-    blocks: readonly (FlowBlock | undefined)[],
-    i: number,
-    linesOf: (i: number) => Line[],
-    depth: number,
-  ): number {
-    const b = blocks[i];
+  private keepNeed(blocks: BlockWindow, i: number, linesOf: (i: number) => Line[], depth: number): number {
+    const b = blocks.at(i);
     if (!b || depth > 3) return 0;
     const n = linesOf(i).length;
     if (b.keepWithNext)
@@ -323,8 +318,8 @@ export class Flow {
     return b.spaceBefore + Math.min(2, n) * b.lineHeight;
   }
 
-  private place(blocks: readonly (FlowBlock | undefined)[], i: number, linesOf: (i: number) => Line[]): void {
-    const b = blocks[i] as FlowBlock;
+  private place(blocks: BlockWindow, i: number, linesOf: (i: number) => Line[]): void {
+    const b = blocks.at(i) as FlowBlock;
     let rest = linesOf(i);
     if (b.pageBreakBefore && !this.pageEmpty) this.newPage(false);
     const lh = b.lineHeight;
@@ -519,6 +514,28 @@ export class Flow {
       }
     }
     flush();
+  }
+}
+
+/** A page's blocks as they are built: read ahead on demand, let go once placed. */
+class BlockWindow {
+  private readonly held = new Map<number, FlowBlock>();
+  private made = 0;
+  private done = false;
+
+  constructor(private readonly source: Iterator<FlowBlock>) {}
+
+  at(i: number): FlowBlock | undefined {
+    while (!this.done && this.made <= i) {
+      const r = this.source.next();
+      if (r.done) this.done = true;
+      else this.held.set(this.made++, r.value);
+    }
+    return this.held.get(i);
+  }
+
+  release(i: number): void {
+    this.held.delete(i);
   }
 }
 
