@@ -208,6 +208,8 @@ export class Canvas {
       lang: info.language,
       displayTitle: true,
       pdfVersion: '1.7',
+      // Words are cached here as finished glyph runs; pdfkit's own cache would keep every word's layout.
+      fontLayoutCache: false,
       font: faces.files.regular ?? undefined,
       info: {
         Title: info.title,
