@@ -13,7 +13,10 @@ import { BOOK_FACES, type Face, type FaceSet } from './faces.js';
 /** The parts of pdfkit's embedded font we use (not in its public typings). */
 interface EmbeddedFont {
   readonly id: string;
-  encode(text: string): [string[], { xAdvance: number; advanceWidth: number }[]];
+  /** The glyphs used, subset ids given in order; their advance widths and characters (ToUnicode). */
+  readonly subset: { includeGlyph(id: number): number };
+  readonly widths: (number | undefined)[];
+  readonly unicode: (number[] | undefined)[];
   ref(): unknown;
 }
 
@@ -197,7 +200,10 @@ export class Canvas {
   private frontStart: number | null = null;
   private frontOutlines = 0;
 
-  constructor(faces: FaceSet, info: DocInfo) {
+  constructor(
+    private readonly faces: FaceSet,
+    info: DocInfo,
+  ) {
     const keywords = info.keywords ?? undefined;
     this.doc = new PDFDocument({
       autoFirstPage: false,
@@ -388,15 +394,24 @@ export class Canvas {
     }
     let e = cache.get(text);
     if (!e) {
-      const [hex, pos] = this.font(face).encode(text.replace(/\u00ad/g, ''));
+      // What pdfkit's font.encode does, from the run the word was measured with (one shaping per word).
+      const f = this.font(face);
+      const shaped = this.faces.shape(face, text.replace(/\u00ad/g, ''));
+      const glyphs = shaped?.run.glyphs ?? [];
+      const positions = shaped?.run.positions ?? [];
+      const scale = shaped ? 1000 / shaped.unitsPerEm : 1;
       let body = '';
       let run = '';
       let last = 0;
-      for (let i = 0; i < hex.length; i++) {
-        run += hex[i];
-        const g = pos[i];
-        const adj = g ? g.xAdvance - g.advanceWidth : 0;
-        if (i === hex.length - 1) last = adj;
+      for (let i = 0; i < glyphs.length; i++) {
+        const glyph = glyphs[i];
+        if (!glyph) continue;
+        const gid = f.subset.includeGlyph(glyph.id);
+        f.widths[gid] ??= glyph.advanceWidth * scale;
+        f.unicode[gid] ??= glyph.codePoints;
+        run += `0000${gid.toString(16)}`.slice(-4);
+        const adj = ((positions[i]?.xAdvance ?? glyph.advanceWidth) - glyph.advanceWidth) * scale;
+        if (i === glyphs.length - 1) last = adj;
         else if (Math.abs(adj) > 0.001) {
           body += `<${run}>${num(-adj)}`;
           run = '';

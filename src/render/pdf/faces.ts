@@ -16,8 +16,22 @@ interface FontkitFont {
   readonly descent: number;
   readonly capHeight: number;
   hasGlyphForCodePoint(codePoint: number): boolean;
-  layout(text: string): { readonly advanceWidth: number };
+  layout(text: string): GlyphRun;
 }
+
+/** A word shaped by fontkit: glyphs (id, advance, the characters they stand for) and positions, in font units. */
+export interface GlyphRun {
+  readonly advanceWidth: number;
+  readonly glyphs: readonly {
+    readonly id: number;
+    readonly advanceWidth: number;
+    readonly codePoints: number[];
+  }[];
+  readonly positions: readonly { readonly xAdvance: number }[];
+}
+
+/** Runs kept from measuring until the canvas draws the word (bounded: words measured but never drawn). */
+const RECENT_RUNS = 4096;
 
 const require = createRequire(import.meta.url);
 const fontkit = require('fontkit') as { openSync(path: string): FontkitFont };
@@ -41,6 +55,7 @@ export class FaceSet {
   private readonly fonts: Record<Face, FontkitFont | null>;
   private readonly widths: Record<Face, Map<string, number>>;
   private readonly coverage: Record<Face, Map<number, boolean>>;
+  private readonly recent: Record<Face, Map<string, GlyphRun>>;
   readonly files: Readonly<Record<Face, string | null>>;
 
   constructor(fallbackFile: string | null) {
@@ -59,6 +74,13 @@ export class FaceSet {
       fallback: fallbackFile ? open(fallbackFile) : null,
     };
     this.widths = {
+      regular: new Map(),
+      italic: new Map(),
+      bold: new Map(),
+      boldItalic: new Map(),
+      fallback: new Map(),
+    };
+    this.recent = {
       regular: new Map(),
       italic: new Map(),
       bold: new Map(),
@@ -84,10 +106,30 @@ export class FaceSet {
     let w = cache.get(text);
     if (w === undefined) {
       const font = this.fonts[face] ?? this.fonts.regular;
-      w = font ? font.layout(text).advanceWidth / font.unitsPerEm : 0;
+      if (font) {
+        const run = font.layout(text);
+        w = run.advanceWidth / font.unitsPerEm;
+        const recent = this.recent[face];
+        if (recent.size >= RECENT_RUNS) recent.clear();
+        recent.set(text, run);
+      } else w = 0;
       cache.set(text, w);
     }
     return w * size;
+  }
+
+  /**
+   * The glyph run of `text` in `face` (the same shaping its width came from), for drawing: the run
+   * kept when it was measured, else shaped now. Units per em come with it.
+   */
+  shape(face: Face, text: string): { run: GlyphRun; unitsPerEm: number } | null {
+    const font = this.fonts[face] ?? this.fonts.regular;
+    if (!font) return null;
+    const recent = this.recent[face];
+    let run = recent.get(text);
+    if (run) recent.delete(text);
+    else run = font.layout(text);
+    return { run, unitsPerEm: font.unitsPerEm };
   }
 
   /** Whether the face has a glyph for the code point. */
