@@ -104,7 +104,8 @@ function ficbindArgs(c: CaseSpec, opts: Options): string[] {
     'build',
     ...c.inputs.map(rel),
     '--out',
-    path.join('out', c.id.replaceAll(':', '-').replaceAll(',', '+')),
+    // The no-change run reuses the books of the cold runs before it, so it shares their folder.
+    path.join('out', c.id.replace(/:(cold|warm)$/, '').replaceAll(':', '-').replaceAll(',', '+')),
     '--format',
     c.format,
     ...(c.group === 'corpus' && opts.cli.jobs ? ['--jobs', '2'] : []),
