@@ -3,6 +3,9 @@ import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } 
 import { diagnostic, FicbindError } from '../diagnostics.js';
 import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { parseStory } from '../parse/index.js';
+import { makeCover } from '../render/cover.js';
+import { writeEpub } from '../render/epub.js';
+import { writePdf } from '../render/pdf/index.js';
 import type { CoverImage, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { type FingerprintContext, sha256, storyFingerprint } from './fingerprint.js';
@@ -55,15 +58,11 @@ export interface StoryOutcome {
   readonly ms: number;
 }
 
-type Writer = (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>;
-
-/**
- * Writers are loaded when a format asks for them: each pulls in a large library (pdfkit, epub-gen-memory,
- * sharp), and a worker that makes only EPUBs should not carry the PDF engine in its memory.
- */
-const WRITERS: Readonly<Record<Format, () => Promise<Writer>>> = {
-  epub: async () => (await import('../render/epub.js')).writeEpub,
-  pdf: async () => (await import('../render/pdf/index.js')).writePdf,
+const WRITERS: Readonly<
+  Record<Format, (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>>
+> = {
+  epub: writeEpub,
+  pdf: writePdf,
 };
 
 /** Makes the books of one parsed story, in memory; nothing is written. */
@@ -80,12 +79,11 @@ export async function renderStory(
   };
   const book = settings.typography ? applyTypography(story) : story;
   const diagnostics: Diagnostic[] = [];
-  const cover = settings.cover ? await (await import('../render/cover.js')).makeCover(book, render) : null;
+  const cover = settings.cover ? await makeCover(book, render) : null;
   if (cover) diagnostics.push(...cover.diagnostics);
   const files: { format: Format; bytes: Buffer }[] = [];
   for (const format of settings.formats) {
-    const write = await WRITERS[format]();
-    const result = await write(book, render, cover);
+    const result = await WRITERS[format](book, render, cover);
     diagnostics.push(...result.diagnostics);
     files.push({ format, bytes: result.bytes });
   }
