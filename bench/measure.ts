@@ -36,6 +36,8 @@ export interface RunSpec {
 
 export interface RunResult extends Sample {
   readonly stderrTail: string;
+  /** Killed at `timeoutSeconds`. */
+  readonly timedOut?: boolean;
   readonly stdout?: string;
 }
 
@@ -71,12 +73,15 @@ export async function run(spec: RunSpec, meter: Meter, scratch: string): Promise
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim();
   }
   const started = performance.now();
+  let timedOut = false;
   const { code, stderr, stdout } = await new Promise<{ code: number; stderr: string; stdout: string }>(
     (resolve, reject) => {
       const child = spawn(command, args, {
         cwd: spec.cwd,
         env,
         stdio: ['ignore', spec.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+        // A process group of its own, so a timeout can stop everything the command started.
+        detached: spec.timeoutSeconds !== undefined,
       });
       let stderr = '';
       const stdoutChunks: string[] = [];
@@ -89,7 +94,11 @@ export async function run(spec: RunSpec, meter: Meter, scratch: string): Promise
       const timer =
         spec.timeoutSeconds === undefined
           ? null
-          : setTimeout(() => child.kill('SIGKILL'), spec.timeoutSeconds * 1000);
+          : setTimeout(() => {
+              timedOut = true;
+              // GNU time passes no signal on: stop its whole process group (the command and its children).
+              if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+            }, spec.timeoutSeconds * 1000);
       child.on('error', reject);
       child.on('close', (c, signal) => {
         if (timer) clearTimeout(timer);
@@ -122,6 +131,7 @@ export async function run(spec: RunSpec, meter: Meter, scratch: string): Promise
     cpu,
     rssMiB,
     exitCode: code,
+    ...(timedOut ? { timedOut } : {}),
     stderrTail: stderr.trim().split('\n').slice(-5).join('\n'),
     ...(spec.captureStdout ? { stdout } : {}),
   };

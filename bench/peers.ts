@@ -37,12 +37,12 @@ export function findPeers(): { peers: Peer[]; missing: string[] } {
   if (which('pandoc')) {
     const engine = PANDOC_PDF_ENGINES.find((e) => which(e) !== null) ?? null;
     const notes = engine
-      ? []
+      ? [`pandoc makes PDFs through ${engine}`]
       : [
           `pandoc: no PDF engine installed (looked for ${PANDOC_PDF_ENGINES.join(', ')}); PDF not compared (apt-get install texlive-xetex)`,
         ];
     peers.push({
-      name: engine ? `pandoc (PDF via ${engine})` : 'pandoc',
+      name: 'pandoc',
       version: versionOf('pandoc', ['--version']),
       formats: engine ? ['epub', 'pdf'] : ['epub'],
       notes,

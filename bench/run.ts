@@ -34,6 +34,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --peers           also run pandoc and calibre's ebook-convert, when installed, on the same inputs
   --only LIST       only these cases, comma-separated: ${GROUPS.join(', ')}
   --max-seconds S   after a run longer than S seconds, do not repeat that case (default 150)
+  --peer-timeout S  stop a peer that has not finished one book in S seconds (default 300)
   --seed N          seed of the generated inputs (default 20240501)
   -h, --help        this text`;
 
@@ -92,6 +93,7 @@ interface CaseSpec {
 interface Options {
   readonly runs: number;
   readonly maxSeconds: number;
+  readonly peerTimeout: number;
   readonly meter: Meter;
   readonly cli: { jobs: boolean; force: boolean };
 }
@@ -105,7 +107,13 @@ function ficbindArgs(c: CaseSpec, opts: Options): string[] {
     ...c.inputs.map(rel),
     '--out',
     // The no-change run reuses the books of the cold runs before it, so it shares their folder.
-    path.join('out', c.id.replace(/:(cold|warm)$/, '').replaceAll(':', '-').replaceAll(',', '+')),
+    path.join(
+      'out',
+      c.id
+        .replace(/:(cold|warm)$/, '')
+        .replaceAll(':', '-')
+        .replaceAll(',', '+'),
+    ),
     '--format',
     c.format,
     ...(c.group === 'corpus' && opts.cli.jobs ? ['--jobs', '2'] : []),
@@ -144,7 +152,11 @@ async function measure(
     );
     if (r.exitCode !== 0) {
       failed = true;
-      notes.push(`exit code ${r.exitCode}: ${r.stderrTail.split('\n').at(-1) ?? ''}`.trim());
+      notes.push(
+        r.timedOut
+          ? `did not finish in ${opts.peerTimeout} s (stopped)`
+          : `exit code ${r.exitCode}: ${r.stderrTail.split('\n').at(-1) ?? ''}`.trim(),
+      );
       break;
     }
     if (r.wall > opts.maxSeconds && i + 1 < opts.runs) {
@@ -216,7 +228,7 @@ async function runPeer(peer: Peer, c: CaseSpec, format: PeerFormat, opts: Option
             command: cmd.command,
             args: cmd.args,
             cwd: WORK,
-            timeoutSeconds: 1800,
+            timeoutSeconds: opts.peerTimeout,
             ...(cmd.env ? { env: cmd.env } : {}),
           },
           opts.meter,
@@ -258,6 +270,7 @@ async function main(): Promise<void> {
       peers: { type: 'boolean', default: false },
       only: { type: 'string' },
       'max-seconds': { type: 'string', default: '150' },
+      'peer-timeout': { type: 'string', default: '300' },
       seed: { type: 'string', default: '20240501' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -268,6 +281,9 @@ async function main(): Promise<void> {
   }
   const runs = Number(values.runs);
   const maxSeconds = Number(values['max-seconds']);
+  const peerTimeout = Number(values['peer-timeout']);
+  if (!(peerTimeout > 0))
+    throw new Error(`--peer-timeout takes a number of seconds, not ${values['peer-timeout']}`);
   const seed = Number(values.seed);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs takes a whole number ≥ 1, not ${values.runs}`);
@@ -282,7 +298,7 @@ async function main(): Promise<void> {
   ensureCompiled();
   const cli = cliFeatures();
   const meter = chooseMeter();
-  const opts: Options = { runs, maxSeconds, meter, cli };
+  const opts: Options = { runs, maxSeconds, peerTimeout, meter, cli };
   const notes: string[] = [];
   if (meter !== 'gnu-time')
     notes.push(
@@ -405,7 +421,7 @@ async function main(): Promise<void> {
         row.peers.push({
           name: peer.name,
           summary: result.failed ? null : result.summary,
-          ...(result.failed ? { note: `failed (${result.notes.join('; ')})` } : {}),
+          ...(result.failed ? { note: result.notes.join('; ') || 'failed' } : {}),
         });
       }
       peerRows.push(row);
