@@ -3,7 +3,8 @@
  * OCF rule), then the other files in a fixed order, every entry dated `date`, no directory entries,
  * no platform-specific permissions.
  */
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
+import { ZipFile } from 'yazl';
 
 /** Zip (DOS) timestamps cannot go before 1980. */
 const ZIP_EPOCH = Date.UTC(1980, 0, 1, 0, 0, 0);
@@ -36,22 +37,33 @@ export async function repackDeterministic(
   };
   rest.sort((a, b) => ranked(a) - ranked(b) || (a < b ? -1 : a > b ? 1 : 0));
 
-  const out = new JSZip();
-  const when = zipDate(date);
-  out.file('mimetype', await mimetype.async('uint8array'), {
-    compression: 'STORE',
-    date: when,
-    createFolders: false,
-  });
+  // yazl deflates with Node's native zlib (JSZip's pure-JS deflate was a fifth of a large book's time).
+  // It writes DOS timestamps from a Date's local fields, so hand it the UTC fields as local ones: the
+  // bytes then do not depend on the machine's time zone. No extra timestamp fields (OCF wants none on
+  // `mimetype`), and a fixed file mode.
+  const u = zipDate(date);
+  const mtime = new Date(
+    u.getUTCFullYear(),
+    u.getUTCMonth(),
+    u.getUTCDate(),
+    u.getUTCHours(),
+    u.getUTCMinutes(),
+    u.getUTCSeconds(),
+  );
+  const zip = new ZipFile();
+  const common = { mtime, mode: 0o100644, forceDosTimestamp: true };
+  zip.addBuffer(Buffer.from(await mimetype.async('uint8array')), 'mimetype', { ...common, compress: false });
   for (const p of rest) {
     const entry = files.get(p);
     if (!entry) continue;
-    out.file(p, await entry.async('uint8array'), {
-      compression: 'DEFLATE',
-      compressionOptions: { level: 9 },
-      date: when,
-      createFolders: false,
+    zip.addBuffer(Buffer.from(await entry.async('uint8array')), p, {
+      ...common,
+      compress: true,
+      compressionLevel: 9,
     });
   }
-  return out.generateAsync({ type: 'nodebuffer', platform: 'DOS', streamFiles: false });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
