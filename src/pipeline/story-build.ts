@@ -3,12 +3,10 @@ import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } 
 import { diagnostic, FicbindError } from '../diagnostics.js';
 import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { parseStory } from '../parse/index.js';
-import { makeCover } from '../render/cover.js';
-import { writeEpub } from '../render/epub.js';
-import { writePdf } from '../render/pdf/index.js';
 import type { CoverImage, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { type FingerprintContext, sha256, storyFingerprint } from './fingerprint.js';
+import { loadModule } from './load-module.js';
 import { outputPath } from './paths.js';
 
 /** The options that decide what a story's books look like. */
@@ -58,12 +56,24 @@ export interface StoryOutcome {
   readonly ms: number;
 }
 
-const WRITERS: Readonly<
-  Record<Format, (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>>
-> = {
-  epub: writeEpub,
-  pdf: writePdf,
+type Writer = (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>;
+
+/**
+ * Writers and the cover maker are loaded when first asked for: each pulls in a large library (pdfkit and
+ * fontkit, epub-gen-memory, sharp) whose loading costs time and memory a build may not need.
+ */
+const WRITERS: Readonly<Record<Format, () => Promise<Writer>>> = {
+  epub: async () =>
+    (await loadModule<typeof import('../render/epub.js')>('../render/epub', import.meta.url)).writeEpub,
+  pdf: async () =>
+    (await loadModule<typeof import('../render/pdf/index.js')>('../render/pdf/index', import.meta.url))
+      .writePdf,
 };
+
+async function coverMaker(): Promise<typeof import('../render/cover.js').makeCover> {
+  return (await loadModule<typeof import('../render/cover.js')>('../render/cover', import.meta.url))
+    .makeCover;
+}
 
 /** Makes the books of one parsed story, in memory; nothing is written. */
 export async function renderStory(
@@ -79,11 +89,12 @@ export async function renderStory(
   };
   const book = settings.typography ? applyTypography(story) : story;
   const diagnostics: Diagnostic[] = [];
-  const cover = settings.cover ? await makeCover(book, render) : null;
+  const cover = settings.cover ? await (await coverMaker())(book, render) : null;
   if (cover) diagnostics.push(...cover.diagnostics);
   const files: { format: Format; bytes: Buffer }[] = [];
   for (const format of settings.formats) {
-    const result = await WRITERS[format](book, render, cover);
+    const write = await WRITERS[format]();
+    const result = await write(book, render, cover);
     diagnostics.push(...result.diagnostics);
     files.push({ format, bytes: result.bytes });
   }
