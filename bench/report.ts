@@ -196,7 +196,9 @@ function caseRows(cases: readonly CaseResult[]): string[][] {
     c.summary ? s(c.summary.cpu) : '–',
     c.summary ? mib(c.summary.rssMiB) : '–',
     c.summary ? String(c.summary.runs) : '0',
-    c.summary && c.stories > 1 ? (c.stories / c.summary.wall).toFixed(1) : '',
+    c.summary && c.stories > 1 && !c.format.includes('no change')
+      ? (c.stories / c.summary.wall).toFixed(1)
+      : '',
     [c.failed ? 'FAILED' : '', ...c.notes].filter(Boolean).join('; '),
   ]);
 }

@@ -296,6 +296,8 @@ async function main(): Promise<void> {
   const quick = values.quick;
 
   ensureCompiled();
+  // The commit being measured: taken now, since others may commit while a long run goes on.
+  const commit = gitCommit();
   const cli = cliFeatures();
   const meter = chooseMeter();
   const opts: Options = { runs, maxSeconds, peerTimeout, meter, cli };
@@ -439,7 +441,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const report: Report = {
     date,
-    commit: gitCommit(),
+    commit,
     quick,
     runs,
     meter: meter === 'gnu-time' ? 'GNU time' : 'process.resourceUsage()',
