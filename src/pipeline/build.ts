@@ -9,6 +9,15 @@ import { type BuildReport, readPreviousBuild, type StoryReport, writeManifest } 
 import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './options.js';
 import { outputPath } from './paths.js';
 import { runStoryPool } from './pool.js';
+import {
+  type BuildCache,
+  cacheRecord,
+  inputsFingerprint,
+  newEntry,
+  readCache,
+  stampOutputs,
+  upToDate,
+} from './quick-check.js';
 import { selectShard } from './shard.js';
 import type { BookSettings, StoryOutcome, StoryTask } from './story-build.js';
 import { FICBIND_VERSION } from './version.js';
@@ -122,7 +131,11 @@ export async function build(
 ): Promise<BuildReport> {
   const resolved = resolveBuildOptions(options);
   const settings = settingsOf(resolved);
-  const reportOf = (stories: StoryReport[], problems: Diagnostic[]): BuildReport => ({
+  const reportOf = (
+    stories: StoryReport[],
+    problems: Diagnostic[],
+    cache: BuildCache = new Map(),
+  ): BuildReport => ({
     ficbind: FICBIND_VERSION,
     ok: problems.length === 0 && stories.every((r) => r.ok),
     options: {
@@ -135,6 +148,7 @@ export async function build(
     },
     stories,
     problems,
+    cache: cacheRecord(cache),
   });
 
   const found = await discoverStories(resolved.paths);
@@ -163,7 +177,33 @@ export async function build(
     templates: await hashFolder(resolved.templatesDir),
     settings: { ...settings, templatesDir: undefined },
   };
-  const tasks: StoryTask[] = sources.map((source) => {
+  // The fast path: stories whose inputs and books are exactly as the last build left them are
+  // reported from the last manifest without a worker; the rest go to the pool.
+  const cache = resolved.force ? new Map() : await readCache(resolved.outDir);
+  const nextCache: BuildCache = new Map();
+  const fingerprints = new Map<string, string | null>();
+  const reports = new Map<string, StoryReport>();
+  const pending: string[] = [];
+  for (const source of sources) {
+    const inputs = await inputsFingerprint(source, context);
+    fingerprints.set(source, inputs);
+    const last = previous.get(source);
+    const entry = cache.get(source);
+    if (last?.ok && last.slug && entry && (await upToDate(entry, inputs))) {
+      const slug = last.slug;
+      const report: StoryReport = {
+        ...last,
+        skipped: true,
+        outputs: last.outputs.map((o) => ({ ...o, path: outputPath(resolved.outDir, slug, o.format) })),
+        ms: 0,
+      };
+      reports.set(source, report);
+      nextCache.set(source, entry);
+      events.onStory?.(report, reports.size, sources.length);
+    } else pending.push(source);
+  }
+
+  const tasks: StoryTask[] = pending.map((source) => {
     const last = previous.get(source);
     return {
       source,
@@ -177,19 +217,23 @@ export async function build(
     };
   });
 
-  const reports = new Map<string, StoryReport>();
-  await runStoryPool(await longestFirst(tasks), resolved.jobs, {
-    onStart: events.onStart,
-    onDone: async (outcome) => {
-      for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
-      const report = storyReport(outcome, previous.get(outcome.source), resolved.outDir);
-      reports.set(report.source, report);
-      events.onStory?.(report, reports.size, sources.length);
-    },
-  });
+  if (tasks.length > 0) {
+    await runStoryPool(await longestFirst(tasks), resolved.jobs, {
+      onStart: events.onStart,
+      onDone: async (outcome) => {
+        for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
+        const report = storyReport(outcome, previous.get(outcome.source), resolved.outDir);
+        reports.set(report.source, report);
+        const inputs = fingerprints.get(report.source);
+        const stamps = report.ok ? await stampOutputs(report.outputs.map((o) => o.path)) : null;
+        if (inputs && stamps) nextCache.set(report.source, newEntry(inputs, stamps));
+        events.onStory?.(report, reports.size, sources.length);
+      },
+    });
+  }
 
   const stories = sources.map((s) => reports.get(s)).filter((r): r is StoryReport => r !== undefined);
-  const report = reportOf(stories, problems);
+  const report = reportOf(stories, problems, nextCache);
   // Written even when the slice or the paths hold no story, so CI always finds a report to upload.
   await writeManifest(resolved.outDir, report);
   return report;

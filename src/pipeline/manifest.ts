@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Format } from '../config.js';
 import type { Diagnostic } from '../model.js';
 import type { Shard } from './options.js';
+import type { CacheEntry } from './quick-check.js';
 import { writeFileAtomic } from './write.js';
 
 export interface OutputReport {
@@ -53,6 +54,11 @@ export interface BuildReport {
   readonly stories: readonly StoryReport[];
   /** Problems with the build as a whole (a path that does not exist, two stories writing one file). */
   readonly problems: readonly Diagnostic[];
+  /**
+   * What the next build needs to confirm, without a worker, that a story is unchanged: its inputs'
+   * fingerprint and its books' size and modification time, by source path.
+   */
+  readonly cache: Readonly<Record<string, CacheEntry>>;
 }
 
 export const MANIFEST_NAME = 'manifest.json';

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseSidecar } from '../parse/sidecar.js';
+import type { FingerprintContext } from './fingerprint.js';
+import { manifestPath } from './manifest.js';
+
+/**
+ * The fast path of an incremental build. The main thread fingerprints a story's input files as bytes
+ * (no parsing) and compares its books' size and modification time with what the last build recorded,
+ * so an unchanged archive is confirmed without starting a worker or reading a book.
+ */
+
+export interface OutputStamp {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** What `manifest.json` remembers of a built story for the fast path. */
+export interface CacheEntry {
+  readonly inputs: string;
+  readonly outputs: readonly OutputStamp[];
+}
+
+export type BuildCache = Map<string, CacheEntry>;
+
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
+
+async function statOrNull(file: string): Promise<{ size: number; mtimeMs: number } | null> {
+  try {
+    const s = await fs.stat(file);
+    return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every file that can change a story's books: its text, sidecar, and any cover image it may use. */
+async function inputFiles(source: string): Promise<string[]> {
+  const stat = await fs.stat(source);
+  const files: string[] = [];
+  let sidecars: string[];
+  let images: string[];
+  if (stat.isDirectory()) {
+    const names = (await fs.readdir(source)).sort();
+    files.push(...names.filter((n) => /\.(txt|text)$/i.test(n)).map((n) => path.join(source, n)));
+    sidecars = ['story.yaml', 'story.yml'].map((n) => path.join(source, n));
+    images = IMAGE_EXTENSIONS.map((e) => path.join(source, `cover.${e}`));
+  } else {
+    files.push(source);
+    const stem = source.replace(/\.(txt|text)$/i, '');
+    sidecars = [`${stem}.yaml`, `${stem}.yml`];
+    images = IMAGE_EXTENSIONS.map((e) => `${stem}.${e}`);
+  }
+  for (const sidecar of sidecars) {
+    let text: string;
+    try {
+      text = await fs.readFile(sidecar, 'utf8');
+    } catch {
+      continue;
+    }
+    files.push(sidecar);
+    const parsed = parseSidecar(text, sidecar);
+    if (parsed.ok && parsed.meta.cover) images.push(parsed.meta.cover);
+  }
+  return [...files, ...images];
+}
+
+/**
+ * One hash of what a story's books are made from: the bytes of its input files (and which candidate
+ * files are absent), the build context, and the date the books will carry. Null when the story's
+ * source cannot be read (the worker will report why).
+ */
+export async function inputsFingerprint(source: string, context: FingerprintContext): Promise<string | null> {
+  let files: string[];
+  try {
+    files = await inputFiles(source);
+  } catch {
+    return null;
+  }
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ context, epoch: process.env.SOURCE_DATE_EPOCH ?? null }));
+  for (const file of files) {
+    const stamp = await statOrNull(file);
+    hash.update(`\0${file}\0`);
+    if (stamp === null) {
+      hash.update('absent');
+      continue;
+    }
+    // Without SOURCE_DATE_EPOCH the books carry the inputs' modification time, so it is part of the hash.
+    if (process.env.SOURCE_DATE_EPOCH === undefined) hash.update(`${Math.floor(stamp.mtimeMs / 1000)}\0`);
+    hash.update(await fs.readFile(file));
+  }
+  return hash.digest('hex');
+}
+
+export async function stampOutputs(paths: readonly string[]): Promise<OutputStamp[] | null> {
+  const stamps: OutputStamp[] = [];
+  for (const p of paths) {
+    const s = await statOrNull(p);
+    if (s === null) return null;
+    stamps.push({ path: p, size: s.size, mtimeMs: s.mtimeMs });
+  }
+  return stamps;
+}
+
+/** True when the cache says this story's books are up to date and they are on disk untouched. */
+export async function upToDate(entry: CacheEntry | undefined, inputs: string | null): Promise<boolean> {
+  if (entry === undefined || inputs === null || entry.inputs !== inputs) return false;
+  for (const o of entry.outputs) {
+    const s = await statOrNull(o.path);
+    if (s === null || s.size !== o.size || s.mtimeMs !== o.mtimeMs) return false;
+  }
+  return true;
+}
+
+/** The fast-path records of the last build into `outDir`, kept in its `manifest.json`. */
+export async function readCache(outDir: string): Promise<BuildCache> {
+  try {
+    const data = JSON.parse(await fs.readFile(manifestPath(outDir), 'utf8')) as {
+      cache?: Record<string, CacheEntry>;
+    };
+    return new Map(Object.entries(data.cache ?? {}));
+  } catch {
+    return new Map();
+  }
+}
+
+export function cacheRecord(cache: BuildCache): Record<string, CacheEntry> {
+  return Object.fromEntries([...cache.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function newEntry(inputs: string, outputs: readonly OutputStamp[]): CacheEntry {
+  return { inputs, outputs };
+}
