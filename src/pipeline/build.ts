@@ -184,12 +184,21 @@ export async function build(
   const fingerprints = new Map<string, string | null>();
   const reports = new Map<string, StoryReport>();
   const pending: string[] = [];
-  for (const source of sources) {
-    const inputs = await inputsFingerprint(source, context);
+  // Checked all at once: each check is a few small reads, and waiting on them one by one left the
+  // process idle most of the time.
+  const checks = await Promise.all(
+    sources.map(async (source) => {
+      const inputs = await inputsFingerprint(source, context);
+      const last = previous.get(source);
+      const entry = cache.get(source);
+      const fresh =
+        last?.ok === true && last.slug !== null && entry !== undefined && (await upToDate(entry, inputs));
+      return { source, inputs, last, entry, fresh };
+    }),
+  );
+  for (const { source, inputs, last, entry, fresh } of checks) {
     fingerprints.set(source, inputs);
-    const last = previous.get(source);
-    const entry = cache.get(source);
-    if (last?.ok && last.slug && entry && (await upToDate(entry, inputs))) {
+    if (fresh && last?.slug && entry) {
       const slug = last.slug;
       const report: StoryReport = {
         ...last,
