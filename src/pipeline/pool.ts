@@ -52,13 +52,14 @@ export interface PoolEvents {
 
 /**
  * Builds the stories on a pool of `jobs` worker threads (piscina). At most `jobs` stories are in flight
- * at once, so `onStart` names exactly the stories being built. Outcomes come back in task order.
+ * at once, so `onStart` names exactly the stories being built. Each outcome goes to `onDone` and is not
+ * kept: a finished story's books leave memory once they are written.
  */
 export async function runStoryPool(
   tasks: readonly StoryTask[],
   jobs: number,
   events: PoolEvents = {},
-): Promise<StoryOutcome[]> {
+): Promise<void> {
   const threads = Math.max(1, Math.min(jobs, tasks.length));
   const pool = new Piscina<StoryTask, StoryOutcome>({
     ...workerModule(),
@@ -66,7 +67,6 @@ export async function runStoryPool(
     maxThreads: threads,
     idleTimeout: 1000,
   });
-  const outcomes: StoryOutcome[] = new Array(tasks.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < tasks.length) {
@@ -74,7 +74,6 @@ export async function runStoryPool(
       const task = tasks[index] as StoryTask;
       events.onStart?.(task.source);
       const outcome = await pool.run(task).catch((err: unknown) => crashed(task, err));
-      outcomes[index] = outcome;
       await events.onDone?.(outcome);
     }
   };
@@ -83,5 +82,4 @@ export async function runStoryPool(
   } finally {
     await pool.destroy();
   }
-  return outcomes;
 }

@@ -39,7 +39,7 @@ class BookEpub extends EPub {
 export async function writeEpub(
   story: Story,
   options: RenderOptions,
-  cover: CoverImage | null,
+  cover: CoverImage | Promise<CoverImage> | null,
 ): Promise<WriterResult> {
   const diagnostics: Diagnostic[] = [...renderDiagnostics(story)];
   const { lang, valid } = bookLanguage(story);
@@ -88,7 +88,7 @@ export async function writeEpub(
       content: '',
       page: pageDocView(p, lang),
     })),
-  ).withCover(cover?.jpeg ?? null);
+  ).withCover((await cover)?.jpeg ?? null);
 
   const zip = await epub.files();
   const order = [
