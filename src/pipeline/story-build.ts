@@ -56,11 +56,7 @@ export interface StoryOutcome {
   readonly ms: number;
 }
 
-type Writer = (
-  s: Story,
-  o: RenderOptions,
-  c: CoverImage | Promise<CoverImage> | null,
-) => Promise<WriterResult>;
+type Writer = (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>;
 
 /**
  * Writers and the cover maker are loaded when first asked for: each pulls in a large library (pdfkit and
@@ -93,11 +89,8 @@ export async function renderStory(
   };
   const book = settings.typography ? applyTypography(story) : story;
   const diagnostics: Diagnostic[] = [];
-  // The cover renders in sharp's threads while the writers lay out the text; each writer awaits it only
-  // where it needs the image. The no-op catch keeps a failing cover from being an unhandled rejection
-  // before a writer awaits it (and rethrows it there).
-  const cover = settings.cover ? coverMaker().then((make) => make(book, render)) : null;
-  cover?.catch(() => {});
+  const cover = settings.cover ? await (await coverMaker())(book, render) : null;
+  if (cover) diagnostics.push(...cover.diagnostics);
   const files: { format: Format; bytes: Buffer }[] = [];
   for (const format of settings.formats) {
     const write = await WRITERS[format]();
@@ -105,7 +98,6 @@ export async function renderStory(
     diagnostics.push(...result.diagnostics);
     files.push({ format, bytes: result.bytes });
   }
-  if (cover) diagnostics.unshift(...(await cover).diagnostics);
   return { files, diagnostics };
 }
 

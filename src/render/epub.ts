@@ -39,7 +39,7 @@ class BookEpub extends EPub {
 export async function writeEpub(
   story: Story,
   options: RenderOptions,
-  cover: CoverImage | Promise<CoverImage> | null,
+  cover: CoverImage | null,
 ): Promise<WriterResult> {
   const diagnostics: Diagnostic[] = [...renderDiagnostics(story)];
   const { lang, valid } = bookLanguage(story);
@@ -88,7 +88,7 @@ export async function writeEpub(
       content: '',
       page: pageDocView(p, lang),
     })),
-  ).withCover((await cover)?.jpeg ?? null);
+  ).withCover(cover?.jpeg ?? null);
 
   const zip = await epub.files();
   const order = [

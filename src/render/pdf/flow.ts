@@ -25,9 +25,6 @@ export interface FlowInput {
   readonly bookTitle: string;
   /** The template pages to lay out; each is parsed when its turn comes (a book's trees are never all held). */
   readonly pages: Iterable<Page>;
-  /** The book opens with a cover page (its image may still be on its way while the body is laid out). */
-  readonly hasCover: boolean;
-  /** The cover image, needed only where the cover page is drawn. */
   readonly cover: CoverImage | null;
   readonly missing: Set<number>;
 }
@@ -86,7 +83,7 @@ export class Flow {
 
   private get recto(): boolean {
     if (this.bodyStart !== null) return (this.physical - this.bodyStart) % 2 === 0;
-    const first = this.input.hasCover ? 1 : 0;
+    const first = this.input.cover ? 1 : 0;
     return (this.physical - first) % 2 === 0;
   }
 

@@ -35,13 +35,12 @@ function* consume(pages: (Page | undefined)[]): Generator<Page> {
 export async function writePdf(
   story: Story,
   options: RenderOptions,
-  cover: CoverImage | Promise<CoverImage> | null,
+  cover: CoverImage | null,
 ): Promise<WriterResult> {
-  const hasCover = cover !== null;
   const theme = loadTheme(options.templatesDir);
   const faces = new FaceSet(theme.fallbackFont);
   const hyphenator = new Hyphenator(story.meta.language, theme.hyphenation.minWordLength);
-  const pages = renderPages(story, options, hasCover);
+  const pages = renderPages(story, options, cover !== null);
   const missing = new Set<number>();
   const input: FlowInput = {
     theme,
@@ -50,10 +49,7 @@ export async function writePdf(
     pageSize: options.pageSize,
     bookTitle: story.meta.title,
     pages,
-    hasCover,
-    // The body needs no cover image: it is awaited only before the front matter is drawn, so a cover
-    // still being rendered (by sharp, off the main thread) overlaps the body's layout.
-    cover: null,
+    cover,
     missing,
   };
 
@@ -76,11 +72,11 @@ export async function writePdf(
     width: PAGE_SIZES[options.pageSize].width,
     height: PAGE_SIZES[options.pageSize].height,
   });
-  canvas.reserveFrontSections(front.filter((p) => p.kind !== 'cover' || hasCover).map((p) => p.title));
+  canvas.reserveFrontSections(front.filter((p) => p.kind !== 'cover' || cover !== null).map((p) => p.title));
   const bodyPages = body.length;
   const drawnBody = new Flow({ ...input, pages: consume(body) }, canvas, new Map(), 3).run();
   canvas.beginFront();
-  const frontInput: FlowInput = { ...input, pages: front, cover: await cover };
+  const frontInput: FlowInput = { ...input, pages: front };
   let digits = 3;
   let measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
   const needed = Math.max(3, String(measured.pageCount + drawnBody.pageCount).length);
@@ -89,7 +85,7 @@ export async function writePdf(
     measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
   }
   const drawnFront = new Flow(frontInput, canvas, drawnBody.folios, digits).run();
-  canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, hasCover);
+  canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, cover !== null);
   const bytes = await canvas.finish();
   const destinations = new Set([...drawnFront.destinations, ...drawnBody.destinations]);
   const links = new Set([...drawnFront.links, ...drawnBody.links]);
