@@ -151,7 +151,8 @@ export function countWords(text: string): number {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = WHITESPACE.has(text.charCodeAt(i));
+    const c = text.charCodeAt(i);
+    const space = c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : WHITESPACE.has(c);
     if (!space && !inWord) words++;
     inWord = !space;
   }
