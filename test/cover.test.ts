@@ -25,6 +25,7 @@ import {
   resolveCoverColors,
 } from '../src/render/cover.js';
 import { BOOK_FONT } from '../src/render/fonts.js';
+import { blankMeta } from './helpers/blank-meta.js';
 import { REAL_STORIES_DIR, realStoryFiles, sampleStoryPaths } from './helpers/real-stories.js';
 
 const run = promisify(execFile);
@@ -60,24 +61,7 @@ function story(slug: string, meta: Partial<Meta>, source: Partial<Story['source'
       modified: '2020-01-01T00:00:00Z',
       ...source,
     },
-    meta: {
-      title: slug,
-      author: null,
-      pairing: null,
-      rating: null,
-      fandom: null,
-      tags: [],
-      summary: null,
-      disclaimer: null,
-      language: 'en',
-      series: null,
-      date: null,
-      source: null,
-      extra: [],
-      cover: null,
-      coverColors: {},
-      ...meta,
-    },
+    meta: blankMeta(slug, meta),
     metaOrigin: {},
     chapters: [],
     notes: [],

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_TEMPLATES_DIR, type RenderOptions } from '../../src/config.js';
 import type { Block, Chapter, Inline, Meta, Note, Story } from '../../src/model.js';
+import { blankMeta } from './blank-meta.js';
 
 const FILE = 'stories/hand-made.txt';
 let line = 0;
@@ -37,24 +38,7 @@ export function chapter(
 }
 
 export function meta(over: Partial<Meta> = {}): Meta {
-  return {
-    title: 'The Lantern Keeper',
-    author: 'Quill & Ink',
-    pairing: null,
-    rating: null,
-    fandom: null,
-    tags: [],
-    summary: null,
-    disclaimer: null,
-    language: 'en',
-    series: null,
-    date: null,
-    source: null,
-    extra: [],
-    cover: null,
-    coverColors: {},
-    ...over,
-  };
+  return blankMeta('The Lantern Keeper', { author: 'Quill & Ink', ...over });
 }
 
 export function story(slug: string, m: Meta, chapters: Chapter[], notes: Note[] = []): Story {

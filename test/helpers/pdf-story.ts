@@ -1,5 +1,6 @@
 /** Hand-made stories for the PDF tests: our own sample text, shaped like posted fan fiction. */
 import type { Block, Chapter, Inline, Note, Story } from '../../src/model.js';
+import { blankMeta } from './blank-meta.js';
 
 const FILE = 'hand-made.txt';
 
@@ -40,8 +41,7 @@ export function story(parts: StoryParts): Story {
   return {
     slug: 'hand-made',
     source: { path: FILE, kind: 'file', files: [FILE], sidecar: null, modified: '2020-01-01T00:00:00.000Z' },
-    meta: {
-      title: parts.title ?? 'The Lighthouse Ledger',
+    meta: blankMeta(parts.title ?? 'The Lighthouse Ledger', {
       author: parts.author === undefined ? 'Wren Hollowell' : parts.author,
       pairing: parts.pairing ?? null,
       rating: 'T',
@@ -56,13 +56,7 @@ export function story(parts: StoryParts): Story {
           ? 'The keeper and the sea belong to nobody; this is written for fun.'
           : parts.disclaimer,
       language: parts.language ?? 'en',
-      series: null,
-      date: null,
-      source: null,
-      extra: [],
-      cover: null,
-      coverColors: {},
-    },
+    }),
     metaOrigin: {},
     chapters: parts.chapters,
     notes: parts.notes ?? [],
