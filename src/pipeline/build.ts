@@ -97,15 +97,31 @@ async function storySize(source: string): Promise<number> {
 }
 
 /**
- * The longest stories go to the workers first, so one long story does not start last and keep the
- * others waiting. Only the order of work changes: the report is still sorted by path.
+ * A worker costs about a second of CPU to start (its own copy of pdfkit, fontkit, sharp and the templates,
+ * and a cold JIT), so a second worker only pays off with enough text to share: about this many bytes.
  */
-async function longestFirst(tasks: readonly StoryTask[]): Promise<StoryTask[]> {
+const BYTES_PER_EXTRA_WORKER = 256 * 1024;
+
+/**
+ * The order and the number of workers for a build. The longest stories go first, so one long story does
+ * not start last and keep the others waiting; only the order of work changes, the report is still sorted
+ * by path. A `--jobs` the user gave is obeyed; the default (one per core) starts fewer workers when there
+ * is too little text for them to share.
+ */
+async function plan(
+  tasks: readonly StoryTask[],
+  jobs: number,
+  jobsGiven: boolean,
+): Promise<{ tasks: StoryTask[]; workers: number }> {
   const sizes = await Promise.all(tasks.map((t) => storySize(t.source)));
-  return tasks
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ordered = tasks
     .map((task, i) => ({ task, size: sizes[i] ?? 0 }))
     .sort((a, b) => b.size - a.size || (a.task.source < b.task.source ? -1 : 1))
     .map((t) => t.task);
+  const worthStarting = jobsGiven ? jobs : 1 + Math.floor(total / BYTES_PER_EXTRA_WORKER);
+  const workers = Math.max(1, Math.min(jobs, ordered.length, worthStarting));
+  return { tasks: ordered, workers };
 }
 
 function settingsOf(options: ResolvedBuildOptions): BookSettings {
@@ -227,7 +243,8 @@ export async function build(
   });
 
   if (tasks.length > 0) {
-    await runStoryPool(await longestFirst(tasks), resolved.jobs, {
+    const work = await plan(tasks, resolved.jobs, resolved.jobsGiven);
+    await runStoryPool(work.tasks, work.workers, {
       onStart: events.onStart,
       onDone: async (outcome) => {
         for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);

@@ -51,6 +51,8 @@ export interface ResolvedBuildOptions {
   readonly outDir: string;
   readonly formats: readonly Format[];
   readonly jobs: number;
+  /** `jobs` was chosen by the user (flag or config file), not defaulted to the number of cores. */
+  readonly jobsGiven: boolean;
   readonly pageSize: PageSizeName;
   readonly templatesDir: string;
   readonly cover: boolean;
@@ -136,6 +138,7 @@ export function resolveBuildOptions(options: BuildOptions | ResolvedBuildOptions
     outDir: options.out ?? 'out',
     formats: Object.freeze(parseFormats(options.formats ?? [...FORMATS])),
     jobs: parseJobs(options.jobs ?? os.availableParallelism()),
+    jobsGiven: options.jobs !== undefined,
     pageSize,
     templatesDir,
     cover: options.cover ?? true,
