@@ -93,6 +93,19 @@ export function decode(bytes: Uint8Array, file: string): Decoded {
     const encoding: Encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
     try {
       const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
+      if (text.includes('\u0000')) {
+        return {
+          ok: false,
+          error: diagnostic(
+            'error',
+            'binary-file',
+            'is not text: it contains NUL characters (UTF-32, or a binary file)',
+            file,
+            null,
+            'save the story as UTF-8 text',
+          ),
+        };
+      }
       return { ok: true, text: normaliseLineEnds(text), encoding, diagnostics: [] };
     } catch {
       return {

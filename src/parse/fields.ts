@@ -129,6 +129,10 @@ export function matchField(text: string): Field | null {
   if (groups.dash !== undefined && groups.dash !== '-') return null;
   if (/\s$/.test(text.slice(0, text.length - (groups.value as string).length).replace(/[:-]\s*$/, '')))
     return null;
+  // The colon or hyphen is followed by a space: `Zoë 8:30pm` is a time, not a label.
+  if (!/^(?::|-{1,2})(?:\s|$)/.test(text.slice(label.length))) return null;
+  // Only words, with a `?` or `!` at the end: `Zoë (A/N: …)` is a sentence with a note, not a label.
+  if (!/^[\p{L}\p{N}'’& ]+[?!.]*$/u.test(label)) return null;
   const words = label.split(/\s+/);
   const titleCase = words.every((w) => /^[^\p{L}]*[\p{Lu}\p{N}]/u.test(w));
   if (!titleCase || words.length > 4) return null;
