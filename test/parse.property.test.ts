@@ -101,7 +101,8 @@ const story = fc.tuple(
   header,
   fc.constantFrom(1, 2),
   fc.array(bodyPart, { minLength: 1, maxLength: 25 }),
-  paragraph,
+  // The last paragraph starts with a word, so every story has text (a line of dashes alone is a separator).
+  sentence.map((s) => ({ text: `rain ${s}`, kept: words(`rain ${s}`) })),
 );
 
 /** The text of the input when it is a string or valid UTF-8 bytes; null for other bytes. */
@@ -133,7 +134,7 @@ describe('parser properties', () => {
         expect(minus(got, expected), 'words the model invented').toEqual([]);
         expect(minus(expected, got), 'words the model lost').toEqual([]);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
   });
 
@@ -153,8 +154,11 @@ describe('parser properties', () => {
         }
         const source = asUtf8(input);
         if (source === null) {
-          // Not UTF-8: read as windows-1252, and the reader is told so.
-          expect(result.story.diagnostics.map((d) => d.code)).toContain('decoded-windows-1252');
+          // Not UTF-8: UTF-16 when a byte-order mark says so, else windows-1252 and the reader is told so.
+          const bom =
+            input instanceof Uint8Array &&
+            ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff));
+          if (!bom) expect(result.story.diagnostics.map((d) => d.code)).toContain('decoded-windows-1252');
           return;
         }
         const have = new Map<string, number>();
@@ -166,7 +170,7 @@ describe('parser properties', () => {
           have.set(ch, n - 1);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: Number(process.env.FC_RUNS ?? 1000) },
     );
   });
 });
