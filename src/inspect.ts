@@ -1,21 +1,31 @@
 import { formatDiagnostic } from './diagnostics.js';
-import { chapterWords, type Diagnostic, type NotePlacement, type Story, storyWords } from './model.js';
+import {
+  chapterWords,
+  type Diagnostic,
+  type Meta,
+  type NotePlacement,
+  type Story,
+  storyWords,
+} from './model.js';
 
 /** What `ficbind inspect --json` prints: what the parser understood, in a stable shape. */
-export interface InspectReport {
+export interface InspectReport
+  extends Pick<
+    Meta,
+    | 'title'
+    | 'author'
+    | 'pairing'
+    | 'rating'
+    | 'fandom'
+    | 'tags'
+    | 'summary'
+    | 'disclaimer'
+    | 'language'
+    | 'series'
+    | 'date'
+  > {
   readonly slug: string;
   readonly source: string;
-  readonly title: string;
-  readonly author: string | null;
-  readonly pairing: string | null;
-  readonly rating: string | null;
-  readonly fandom: string | null;
-  readonly tags: readonly string[];
-  readonly summary: string | null;
-  readonly disclaimer: string | null;
-  readonly language: string;
-  readonly series: Story['meta']['series'];
-  readonly date: string | null;
   readonly extra: readonly { label: string; value: string }[];
   readonly metaOrigin: Story['metaOrigin'];
   readonly words: number;
