@@ -157,7 +157,7 @@ export function parseSidecar(text: string, file: string, firstLine = 1): Sidecar
   return { ok: true, meta, diagnostics };
 }
 
-/** Splits `---` YAML front matter off the top of a story file. */
+/** Splits `---` YAML front matter (a block that opens with a `key:` line) off the top of a story file. */
 export function splitFrontMatter(text: string): { yaml: string; body: string; bodyFirstLine: number } | null {
   if (!text.startsWith('---\n')) return null;
   const end = text.indexOf('\n---', 3);
@@ -166,6 +166,8 @@ export function splitFrontMatter(text: string): { yaml: string; body: string; bo
   const closing = text.slice(end + 1, after === -1 ? undefined : after).trim();
   if (closing !== '---') return null;
   const yaml = text.slice(4, end + 1);
+  // Front matter opens with a `key:` line; prose between two `---` separators is story text.
+  if (!/^[A-Za-z_][\w-]*[ \t]*:(?:\s|$)/.test(yaml)) return null;
   const body = after === -1 ? '' : text.slice(after + 1);
   const bodyFirstLine = text.slice(0, after === -1 ? text.length : after + 1).split('\n').length;
   return { yaml, body, bodyFirstLine };
