@@ -164,15 +164,8 @@ export function decode(bytes: Uint8Array, file: string): Decoded {
       diagnostics: [],
     };
   }
-  const bad = firstInvalidUtf8(body);
-  if (bad === -1) {
-    return {
-      ok: true,
-      text: normaliseLineEnds(new TextDecoder('utf-8').decode(body)),
-      encoding: 'utf-8',
-      diagnostics: [],
-    };
-  }
+  // Not UTF-8 (Node's native check said so); the scan below only finds where, for the warning's line.
+  const bad = Math.max(0, firstInvalidUtf8(body));
   const text = decodeWindows1252(body);
   return {
     ok: true,

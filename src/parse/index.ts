@@ -157,7 +157,7 @@ export function parseInput(input: StoryInput): ParseResult {
     const decoded = decode(file.bytes, file.path);
     if (!decoded.ok) return fail(decoded.error);
     diagnostics.push(...decoded.diagnostics);
-    let text = decoded.text.replace(/^\uFEFF/, '');
+    let text = decoded.text;
     let firstLine = 1;
     const front = index === 0 ? splitFrontMatter(text) : null;
     if (front) {
