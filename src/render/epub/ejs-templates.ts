@@ -1,7 +1,7 @@
 /**
  * Replacements for epub-gen-memory's EJS templates. Its own ones hard-code the language, write an
  * empty description, a random identifier, the current time, an invented rights statement, and an NCX
- * whose playOrder starts at 0. Ours read everything from `book` (a `PackageView`, see metadata.ts),
+ * whose playOrder starts at 0. Ours read everything from `book` (a `PackageView`, see package-view.ts),
  * which the writer passes in as an extra option; `<%= %>` escapes for XML.
  */
 
