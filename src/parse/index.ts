@@ -257,27 +257,8 @@ export function parseInput(input: StoryInput): ParseResult {
       ),
     );
   }
-  let language = 'en';
-  const sidecarLanguage = sidecarMeta.language !== undefined ? languageTag(sidecarMeta.language) : null;
-  if (sidecarMeta.language !== undefined && sidecarLanguage === null) {
-    diagnostics.push(
-      diagnostic(
-        'warning',
-        'language-unknown',
-        `language "${sidecarMeta.language}" is not a language tag; using "en"`,
-        input.sidecar?.path ?? storyFile,
-        null,
-        'use a tag such as en, fr, de or pt-BR',
-      ),
-    );
-  }
-  if (sidecarLanguage) {
-    language = sidecarLanguage;
-    origin.language = 'sidecar';
-  } else if (meta.language) {
-    language = meta.language;
-    origin.language = 'header';
-  } else origin.language = 'default';
+  const language = pick('language', meta.language) ?? 'en';
+  if (origin.language === undefined) origin.language = 'default';
 
   const story: Story = {
     slug: input.slug,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic, Series } from '../model.js';
+import { languageTag } from './header.js';
 
 /** Metadata a YAML sidecar (`stories/<slug>.yaml`, `story.yaml`) or front matter may set. */
 export interface SidecarMeta {
@@ -147,6 +148,12 @@ export function parseSidecar(text: string, file: string, firstLine = 1): Sidecar
           else bad(node, `${key}.${k}`, `one of ${COLOR_KEYS.join(', ')} with a colour such as "#1d3557"`);
         }
         meta.coverColors = colors;
+        break;
+      }
+      case 'language': {
+        const tag = scalar === null ? null : languageTag(scalar);
+        if (tag) meta.language = tag;
+        else bad(node, key, 'a language tag such as en, fr or pt-BR (or a name such as English)');
         break;
       }
       default:
