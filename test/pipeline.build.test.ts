@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   ficbind,
@@ -104,6 +105,20 @@ describe('ficbind build', () => {
     const forced = JSON.parse(ficbind(dir, ...args, '--no-typography', '--force').stdout) as Manifest;
     expect(forced.stories.map((s) => s.skipped)).toEqual([false, false, false]);
     expect(forced.stories.map((s) => s.outputs)).toEqual(typed.stories.map((s) => s.outputs));
+  });
+
+  it('rebuilds a story when an author cover image appears beside it, with covers on', async () => {
+    const dir = project({ 'alpha.txt': THREE['alpha.txt'] });
+    const args = ['build', '--format', 'epub', '--json'];
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(false);
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(true);
+    // A JPEG named like the story (any case) becomes its cover: the book must be made again.
+    await sharp({ create: { width: 400, height: 640, channels: 3, background: '#7a1f2b' } })
+      .jpeg()
+      .toFile(path.join(dir, 'stories', 'Alpha.JPG'));
+    const third = JSON.parse(ficbind(dir, ...args).stdout) as Manifest;
+    expect(third.stories[0]?.skipped).toBe(false);
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(true);
   });
 
   it('--shard I/N slices cover every story exactly once', () => {

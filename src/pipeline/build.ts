@@ -234,7 +234,7 @@ export async function build(
       source,
       outDir: resolved.outDir,
       settings,
-      context,
+      inputs: fingerprints.get(source) ?? null,
       previous:
         last?.ok && last.hash
           ? { hash: last.hash, outputs: last.outputs.map((o) => ({ format: o.format, sha256: o.sha256 })) }

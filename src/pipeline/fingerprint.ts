@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Story } from '../model.js';
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -35,35 +34,4 @@ export interface FingerprintContext {
   readonly templates: string;
   /** The options that change the books (formats, page size, cover, typography, strict). */
   readonly settings: Readonly<Record<string, unknown>>;
-}
-
-async function fileHash(file: string): Promise<string> {
-  try {
-    return sha256(await fs.readFile(file));
-  } catch {
-    return 'missing';
-  }
-}
-
-/**
- * The content hash of a story's books: its text files, sidecar and cover image (bytes, not dates), the
- * date stamped into the books (SOURCE_DATE_EPOCH or the inputs' time), the templates, the options and
- * ficbind's version. Equal hashes mean the books would come out byte for byte the same.
- */
-export async function storyFingerprint(story: Story, context: FingerprintContext): Promise<string> {
-  const inputs: [string, string][] = [];
-  for (const file of story.source.files) inputs.push([`text:${file}`, await fileHash(file)]);
-  if (story.source.sidecar)
-    inputs.push([`sidecar:${story.source.sidecar}`, await fileHash(story.source.sidecar)]);
-  if (story.meta.cover) inputs.push([`cover:${story.meta.cover}`, await fileHash(story.meta.cover)]);
-  return sha256(
-    JSON.stringify({
-      ficbind: context.version,
-      templates: context.templates,
-      settings: context.settings,
-      date: process.env.SOURCE_DATE_EPOCH ?? story.source.modified,
-      slug: story.slug,
-      inputs,
-    }),
-  );
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseSidecar } from '../parse/sidecar.js';
+import { slugFromPath } from '../parse/index.js';
+import { parseSidecar, splitFrontMatter } from '../parse/sidecar.js';
+import { COVER_EXTENSIONS } from '../render/cover/cover-files.js';
 import type { FingerprintContext } from './fingerprint.js';
 import { manifestPath } from './manifest.js';
 
@@ -25,8 +27,6 @@ export interface CacheEntry {
 
 export type BuildCache = Map<string, CacheEntry>;
 
-const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
-
 async function statOrNull(file: string): Promise<{ size: number; mtimeMs: number } | null> {
   try {
     const s = await fs.stat(file);
@@ -36,35 +36,52 @@ async function statOrNull(file: string): Promise<{ size: number; mtimeMs: number
   }
 }
 
-/** Every file that can change a story's books: its text, sidecar, and any cover image it may use. */
+/** Images in `dir` the cover maker may pick for these base names (case-insensitively, any cover extension). */
+async function imagesNamed(dir: string, names: readonly string[]): Promise<string[]> {
+  const wanted = new Set(names.flatMap((n) => COVER_EXTENSIONS.map((e) => `${n}.${e}`.toLowerCase())));
+  return (await fs.readdir(dir)).filter((e) => wanted.has(e.toLowerCase())).map((e) => path.join(dir, e));
+}
+
+/** The `cover:` a sidecar or front matter names, if any. */
+function declaredCover(yaml: string, file: string, firstLine = 1): string | null {
+  const parsed = parseSidecar(yaml, file, firstLine);
+  return parsed.ok && parsed.meta.cover ? parsed.meta.cover : null;
+}
+
+/**
+ * Every file that can change a story's books: its text, its sidecar, and every image the cover maker may
+ * use (a `cover:` in the sidecar or front matter, `<name>.jpg|png|…` beside a story file, `cover.*` in a
+ * story folder). Absent candidates count too: adding one changes the book.
+ */
 async function inputFiles(source: string): Promise<string[]> {
-  const stat = await fs.stat(source);
-  const files: string[] = [];
-  let sidecars: string[];
-  let images: string[];
-  if (stat.isDirectory()) {
-    const names = (await fs.readdir(source)).sort();
-    files.push(...names.filter((n) => /\.(txt|text)$/i.test(n)).map((n) => path.join(source, n)));
-    sidecars = ['story.yaml', 'story.yml'].map((n) => path.join(source, n));
-    images = IMAGE_EXTENSIONS.map((e) => path.join(source, `cover.${e}`));
-  } else {
-    files.push(source);
-    const stem = source.replace(/\.(txt|text)$/i, '');
-    sidecars = [`${stem}.yaml`, `${stem}.yml`];
-    images = IMAGE_EXTENSIONS.map((e) => `${stem}.${e}`);
-  }
+  const folder = (await fs.stat(source)).isDirectory();
+  const dir = folder ? source : path.dirname(source);
+  const stem = source.replace(/\.(txt|text)$/i, '');
+  const texts = folder
+    ? (await fs.readdir(source))
+        .filter((n) => /\.(txt|text)$/i.test(n))
+        .sort()
+        .map((n) => path.join(source, n))
+    : [source];
+  const sidecars = folder
+    ? ['story.yaml', 'story.yml'].map((n) => path.join(source, n))
+    : [`${stem}.yaml`, `${stem}.yml`];
+  const images = await imagesNamed(dir, folder ? ['cover'] : [path.basename(stem), slugFromPath(source)]);
   for (const sidecar of sidecars) {
-    let text: string;
     try {
-      text = await fs.readFile(sidecar, 'utf8');
+      const cover = declaredCover(await fs.readFile(sidecar, 'utf8'), sidecar);
+      if (cover) images.push(cover);
     } catch {
-      continue;
+      // No such sidecar: it is listed below as absent.
     }
-    files.push(sidecar);
-    const parsed = parseSidecar(text, sidecar);
-    if (parsed.ok && parsed.meta.cover) images.push(parsed.meta.cover);
   }
-  return [...files, ...images];
+  const first = texts[0];
+  if (first) {
+    const front = splitFrontMatter((await fs.readFile(first, 'utf8')).replace(/\r\n?/g, '\n'));
+    const cover = front ? declaredCover(front.yaml, first, 2) : null;
+    if (cover) images.push(cover);
+  }
+  return [...texts, ...sidecars, ...images];
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { parseStory } from '../parse/index.js';
 import type { CoverImage, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
-import { type FingerprintContext, sha256, storyFingerprint } from './fingerprint.js';
+import { sha256 } from './fingerprint.js';
 import { loadModule } from './load-module.js';
 import { outputPath } from './paths.js';
 
@@ -24,7 +24,11 @@ export interface StoryTask {
   readonly source: string;
   readonly outDir: string;
   readonly settings: BookSettings;
-  readonly context: FingerprintContext;
+  /**
+   * The fingerprint of the story's input files and build context (`inputsFingerprint`, taken on the main
+   * thread); null when the story's files could not be read.
+   */
+  readonly inputs: string | null;
   /** The hash and outputs recorded by the last build, when it built this story; null with --force. */
   readonly previous: {
     readonly hash: string;
@@ -178,8 +182,8 @@ export async function buildStory(task: StoryTask): Promise<StoryOutcome> {
   };
   const parseWarnings = story.diagnostics.filter((d) => d.severity !== 'info');
   try {
-    const hash = await storyFingerprint(story, task.context);
-    if (task.previous?.hash === hash && (await previousOutputsIntact(task, story.slug))) {
+    const hash = task.inputs;
+    if (hash !== null && task.previous?.hash === hash && (await previousOutputsIntact(task, story.slug))) {
       return { ...base, ...facts, hash, skipped: true, warnings: [], errors: [], ms: elapsed() };
     }
     const rendered = await renderStory(story, task.settings);

@@ -3,10 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { diagnostic, FicbindError } from '../../diagnostics.js';
 import type { Diagnostic, Story } from '../../model.js';
+import { COVER_EXTENSIONS } from './cover-files.js';
 import { COVER_JPEG_OPTIONS, COVER_SIZE } from './raster.js';
-
-/** Image files looked for next to a story, in this order of preference. */
-export const COVER_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'] as const;
 
 /** Formats sharp may decode for an author's cover. SVG is refused: it may load other files and fonts. */
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
