@@ -121,6 +121,19 @@ describe('ficbind build', () => {
     expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(true);
   });
 
+  it('warns about characters a book cannot hold in a PDF-only build too', () => {
+    const dir = project({});
+    fs.writeFileSync(
+      path.join(dir, 'stories', 'bell.txt'),
+      'Title: Bell\nAuthor: Ada\n\nThe bell rang\u0007 twice.\n',
+    );
+    const report = JSON.parse(
+      ficbind(dir, 'build', '--format', 'pdf', '--no-cover', '--json').stdout,
+    ) as Manifest;
+    expect(report.stories[0]?.ok).toBe(true);
+    expect(report.stories[0]?.warnings.map((w) => w.code)).toContain('invalid-character');
+  });
+
   it('--shard I/N slices cover every story exactly once', () => {
     const dir = project({
       ...THREE,

@@ -3,7 +3,8 @@ import { type Format, type PageSizeName, type RenderOptions, resolveBuildDate } 
 import { diagnostic, FicbindError } from '../diagnostics.js';
 import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { parseStory } from '../parse/index.js';
-import type { CoverImage, WriterResult } from '../render/types.js';
+import { renderDiagnostics, renderPages } from '../render/pages.js';
+import type { CoverImage, Page, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { sha256 } from './fingerprint.js';
 import { loadModule } from './load-module.js';
@@ -60,7 +61,12 @@ export interface StoryOutcome {
   readonly ms: number;
 }
 
-type Writer = (s: Story, o: RenderOptions, c: CoverImage | null) => Promise<WriterResult>;
+type Writer = (
+  s: Story,
+  o: RenderOptions,
+  c: CoverImage | null,
+  pages: readonly Page[],
+) => Promise<WriterResult>;
 
 /**
  * Writers and the cover maker are loaded when first asked for: each pulls in a large library (pdfkit and
@@ -95,10 +101,13 @@ export async function renderStory(
   const diagnostics: Diagnostic[] = [];
   const cover = settings.cover ? await (await coverMaker())(book, render) : null;
   if (cover) diagnostics.push(...cover.diagnostics);
+  // The pages are rendered once and laid out by every writer; their warnings are said once.
+  const pages = renderPages(book, render, cover !== null);
+  diagnostics.push(...renderDiagnostics(book));
   const files: { format: Format; bytes: Buffer }[] = [];
   for (const format of settings.formats) {
     const write = await WRITERS[format]();
-    const result = await write(book, render, cover);
+    const result = await write(book, render, cover, pages);
     diagnostics.push(...result.diagnostics);
     files.push({ format, bytes: result.bytes });
   }

@@ -10,9 +10,9 @@ import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { repackDeterministic } from './epub/deterministic-zip.js';
 import { CHAPTER_XHTML, CONTENT_OPF, TOC_NCX, TOC_XHTML } from './epub/ejs-templates.js';
 import { bookLanguage, packageView, pageDocView } from './epub/package-view.js';
-import { COVER_FILE, renderDiagnostics, renderPages } from './pages.js';
+import { COVER_FILE, renderPages } from './pages.js';
 import { loadTemplates } from './templates.js';
-import type { CoverImage, WriterResult } from './types.js';
+import type { CoverImage, Page, WriterResult } from './types.js';
 
 /**
  * epub-gen-memory, with the parts that are not reproducible or that we do ourselves switched off:
@@ -40,8 +40,9 @@ export async function writeEpub(
   story: Story,
   options: RenderOptions,
   cover: CoverImage | null,
+  pages: readonly Page[] = renderPages(story, options, cover !== null),
 ): Promise<WriterResult> {
-  const diagnostics: Diagnostic[] = [...renderDiagnostics(story)];
+  const diagnostics: Diagnostic[] = [];
   const { lang, valid } = bookLanguage(story);
   if (!valid) {
     diagnostics.push(
@@ -56,7 +57,6 @@ export async function writeEpub(
     );
   }
   const hasCover = cover !== null;
-  const pages = renderPages(story, options, hasCover);
   const words = storyWords(story);
   const book = packageView(story, pages, { lang, words, modified: options.buildDate, hasCover });
   const css = loadTemplates(options.templatesDir).asset('style.css');

@@ -49,7 +49,7 @@ export interface Manifest {
     words: number;
     chapters: number;
     notes: number;
-    warnings: unknown[];
+    warnings: { code: string; file: string }[];
     errors: { code: string; file: string }[];
     ms: number;
   }[];

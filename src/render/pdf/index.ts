@@ -36,11 +36,13 @@ export async function writePdf(
   story: Story,
   options: RenderOptions,
   cover: CoverImage | null,
+  rendered: readonly Page[] = renderPages(story, options, cover !== null),
 ): Promise<WriterResult> {
   const theme = loadTheme(options.templatesDir);
   const faces = new FaceSet(theme.fallbackFont);
   const hyphenator = new Hyphenator(story.meta.language, theme.hyphenation.minWordLength);
-  const pages = renderPages(story, options, cover !== null);
+  // The layout below takes pages off this array as it goes, so it works on its own copy.
+  const pages = [...rendered];
   const missing = new Set<number>();
   const input: FlowInput = {
     theme,
