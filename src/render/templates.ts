@@ -9,12 +9,10 @@ import { diagnostic, FicbindError } from '../diagnostics.js';
  * never compiled as a template. `strict` makes a misspelt variable fail loudly.
  */
 export interface TemplateSet {
-  readonly dir: string;
   /** Render `<name>.hbs` with a view-model. */
   render(name: string, view: object): string;
-  /** Read a non-template asset from the folder (e.g. `style.css`). */
+  /** A non-template asset from the folder (e.g. `style.css`), read once. */
   asset(name: string): string;
-  has(name: string): boolean;
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -37,6 +35,7 @@ export function loadTemplates(dir: string): TemplateSet {
   }
   const hbs = Handlebars.create();
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  const assets = new Map<string, string>();
   const partialsDir = path.join(resolved, 'partials');
   if (fs.existsSync(partialsDir)) {
     for (const f of fs.readdirSync(partialsDir).sort()) {
@@ -47,9 +46,14 @@ export function loadTemplates(dir: string): TemplateSet {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
   const set: TemplateSet = {
-    dir: resolved,
-    has: (name) => fs.existsSync(path.join(resolved, `${name}.hbs`)),
-    asset: (name) => fs.readFileSync(path.join(resolved, name), 'utf8'),
+    asset(name) {
+      let text = assets.get(name);
+      if (text === undefined) {
+        text = fs.readFileSync(path.join(resolved, name), 'utf8');
+        assets.set(name, text);
+      }
+      return text;
+    },
     render(name, view) {
       const file = path.join(resolved, `${name}.hbs`);
       let tpl = compiled.get(name);

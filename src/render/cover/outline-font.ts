@@ -73,12 +73,6 @@ export function capHeight(style: FontStyle): number {
   return f.capHeight / f.unitsPerEm;
 }
 
-/** Descender depth of a face as a positive fraction of the em. */
-export function descender(style: FontStyle): number {
-  const f = font(style);
-  return -f.descent / f.unitsPerEm;
-}
-
 function layout(text: string, style: TextStyle) {
   const f = font(style.font);
   const run = f.layout(text, style.features ?? []);

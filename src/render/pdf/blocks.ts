@@ -540,8 +540,3 @@ function tocEntry(bl: FlowBlock): FlowBlock {
   const target = only && !/^[a-z]+:/i.test(only) ? (only.split('#')[0] ?? '').replace(/\.xhtml$/, '') : null;
   return target ? { ...bl, tocTarget: target } : bl;
 }
-
-/** All the page's blocks at once. */
-export function buildBlocks(ctx: BlockContext, page: Page, tree: readonly XNode[]): FlowBlock[] {
-  return [...streamBlocks(ctx, page, tree)];
-}

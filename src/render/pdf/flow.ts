@@ -33,8 +33,6 @@ export interface FlowResult {
   /** Page id → printed page number (arabic, from the first chapter). */
   readonly folios: Map<string, number>;
   readonly pageCount: number;
-  /** Physical index (0-based) of the first body page, or null. */
-  readonly bodyStart: number | null;
   readonly destinations: Set<string>;
   readonly links: Set<string>;
 }
@@ -199,7 +197,6 @@ export class Flow {
     return {
       folios: this.folios,
       pageCount: this.physical + 1,
-      bodyStart: this.bodyStart,
       destinations: this.destinations,
       links: this.links,
     };

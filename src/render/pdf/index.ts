@@ -13,8 +13,6 @@ import { Flow, type FlowInput } from './flow.js';
 import { Hyphenator } from './hyphenate.js';
 import { loadTheme } from './theme.js';
 
-export { loadTheme, validateTheme } from './theme.js';
-
 function describeMissing(cps: ReadonlySet<number>): string {
   const list = [...cps].sort((a, b) => a - b);
   const shown = list

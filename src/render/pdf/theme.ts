@@ -336,8 +336,19 @@ export function validateTheme(raw: Json, file: string): Theme {
 }
 
 /** Read and validate `pdf-theme.json` from a templates folder. */
+const themes = new Map<string, Theme>();
+
+/** The theme of a templates folder, read and checked once per process (a worker lives for one build). */
 export function loadTheme(templatesDir: string): Theme {
   const file = path.join(templatesDir, THEME_FILE);
+  const cached = themes.get(file);
+  if (cached) return cached;
+  const theme = readTheme(file);
+  themes.set(file, theme);
+  return theme;
+}
+
+function readTheme(file: string): Theme {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
