@@ -26,10 +26,6 @@ export interface RenderOptions {
   /** Folder holding the `.hbs` templates and `style.css`. */
   readonly templatesDir: string;
   readonly pageSize: PageSizeName;
-  /** Make (or use) a cover image. */
-  readonly cover: boolean;
-  /** Apply typographic niceties (curly quotes, dashes) when rendering. */
-  readonly typography: boolean;
   /** The date written into the books: SOURCE_DATE_EPOCH, else the story's date, else its files' mtime. */
   readonly buildDate: Date;
 }

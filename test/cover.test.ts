@@ -33,8 +33,6 @@ const run = promisify(execFile);
 const OPTIONS: RenderOptions = {
   templatesDir: DEFAULT_TEMPLATES_DIR,
   pageSize: 'a5',
-  cover: true,
-  typography: true,
   buildDate: new Date('2020-01-01T00:00:00Z'),
 };
 

@@ -37,8 +37,6 @@ function options(over: Partial<RenderOptions> = {}): RenderOptions {
   return {
     templatesDir: DEFAULT_TEMPLATES_DIR,
     pageSize: 'a5',
-    cover: false,
-    typography: true,
     buildDate: BUILD_DATE,
     ...over,
   };

@@ -93,8 +93,6 @@ export async function renderStory(
   const render: RenderOptions = {
     templatesDir: settings.templatesDir,
     pageSize: settings.pageSize,
-    cover: settings.cover,
-    typography: settings.typography,
     buildDate: resolveBuildDate(story),
   };
   const book = settings.typography ? applyTypography(story) : story;

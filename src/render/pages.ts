@@ -16,6 +16,7 @@ import {
   type Inline,
   type Note,
   type NotePlacement,
+  paragraphText,
   type Story,
   storyWords,
 } from '../model.js';
@@ -135,10 +136,7 @@ export function renderDiagnostics(story: Story): Diagnostic[] {
     check(v, file, null, `the ${k}`);
   for (const ch of story.chapters) {
     for (const b of ch.blocks) {
-      if (b.kind === 'paragraph') {
-        const text = b.inlines.map((i) => (i.kind === 'text' ? i.text : '')).join('');
-        check(text, b.position.file, b.position.line, 'a paragraph');
-      }
+      if (b.kind === 'paragraph') check(paragraphText(b), b.position.file, b.position.line, 'a paragraph');
     }
   }
   for (const n of story.notes) check(n.text, n.position.file, n.position.line, `note ${n.id}`);

@@ -159,8 +159,6 @@ export function renderOptions(over: Partial<RenderOptions> = {}): RenderOptions 
   return {
     templatesDir: DEFAULT_TEMPLATES_DIR,
     pageSize: 'a5',
-    cover: false,
-    typography: false,
     buildDate: new Date('2021-06-01T10:20:30Z'),
     ...over,
   };

@@ -72,7 +72,7 @@ export async function writePdf(
     width: PAGE_SIZES[options.pageSize].width,
     height: PAGE_SIZES[options.pageSize].height,
   });
-  canvas.reserveFrontSections(front.filter((p) => p.kind !== 'cover' || cover !== null).map((p) => p.title));
+  canvas.reserveFrontSections(front.map((p) => p.title));
   const bodyPages = body.length;
   const drawnBody = new Flow({ ...input, pages: consume(body) }, canvas, new Map(), 3).run();
   canvas.beginFront();
