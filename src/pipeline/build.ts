@@ -5,16 +5,20 @@ import type { Diagnostic } from '../model.js';
 import { slugFromPath } from '../parse/index.js';
 import { discoverStories } from './discover.js';
 import { hashFolder } from './fingerprint.js';
-import { type BuildReport, readPreviousBuild, type StoryReport, writeManifest } from './manifest.js';
+import {
+  type BuildReport,
+  readPreviousBuild,
+  reusedReport,
+  type StoryReport,
+  writeManifest,
+} from './manifest.js';
 import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './options.js';
-import { outputPath } from './paths.js';
 import { runStoryPool } from './pool.js';
 import {
   type BuildCache,
   cacheRecord,
   inputsFingerprint,
   newEntry,
-  readCache,
   stampOutputs,
   upToDate,
 } from './quick-check.js';
@@ -57,29 +61,14 @@ function outputClashes(sources: readonly string[]): Diagnostic[] {
 }
 
 function storyReport(outcome: StoryOutcome, previous: StoryReport | undefined, outDir: string): StoryReport {
-  const skipped = outcome.skipped && previous !== undefined;
+  if (outcome.skipped && previous && outcome.slug)
+    return reusedReport(previous, outcome.slug, outDir, outcome.ms);
+  const { files, ...rest } = outcome;
   return {
-    source: outcome.source,
-    slug: outcome.slug,
-    title: outcome.title,
+    ...rest,
     ok: outcome.errors.length === 0,
-    skipped,
-    hash: outcome.hash,
-    outputs:
-      skipped && previous && outcome.slug
-        ? previous.outputs.map((o) => ({ ...o, path: outputPath(outDir, outcome.slug as string, o.format) }))
-        : outcome.files.map((f) => ({
-            format: f.format,
-            path: f.path,
-            bytes: f.bytes.length,
-            sha256: f.sha256,
-          })),
-    words: outcome.words,
-    chapters: outcome.chapters,
-    notes: outcome.notes,
-    warnings: skipped && previous ? previous.warnings : outcome.warnings,
-    errors: outcome.errors,
-    ms: outcome.ms,
+    skipped: false,
+    outputs: files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes.length, sha256: f.sha256 })),
   };
 }
 
@@ -187,7 +176,9 @@ export async function build(
   events.onPlan?.(sources);
 
   await removeStaleTempFiles(resolved.outDir);
-  const previous = resolved.force ? new Map<string, StoryReport>() : await readPreviousBuild(resolved.outDir);
+  const lastBuild = resolved.force ? null : await readPreviousBuild(resolved.outDir);
+  const previous = lastBuild?.stories ?? new Map<string, StoryReport>();
+  const cache = lastBuild?.cache ?? new Map();
   const context = {
     version: FICBIND_VERSION,
     templates: await hashFolder(resolved.templatesDir),
@@ -195,7 +186,6 @@ export async function build(
   };
   // The fast path: stories whose inputs and books are exactly as the last build left them are
   // reported from the last manifest without a worker; the rest go to the pool.
-  const cache = resolved.force ? new Map() : await readCache(resolved.outDir);
   const nextCache: BuildCache = new Map();
   const fingerprints = new Map<string, string | null>();
   const reports = new Map<string, StoryReport>();
@@ -215,13 +205,7 @@ export async function build(
   for (const { source, inputs, last, entry, fresh } of checks) {
     fingerprints.set(source, inputs);
     if (fresh && last?.slug && entry) {
-      const slug = last.slug;
-      const report: StoryReport = {
-        ...last,
-        skipped: true,
-        outputs: last.outputs.map((o) => ({ ...o, path: outputPath(resolved.outDir, slug, o.format) })),
-        ms: 0,
-      };
+      const report = reusedReport(last, last.slug, resolved.outDir, 0);
       reports.set(source, report);
       nextCache.set(source, entry);
       events.onStory?.(report, reports.size, sources.length);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Format } from '../config.js';
 import type { Diagnostic } from '../model.js';
 import type { Shard } from './options.js';
+import { outputPath } from './paths.js';
 import type { CacheEntry } from './quick-check.js';
 import { writeFileAtomic } from './write.js';
 
@@ -67,16 +68,32 @@ export function manifestPath(outDir: string): string {
   return path.join(outDir, MANIFEST_NAME);
 }
 
-/** The stories the last build into `outDir` made, by source path; empty when there is no readable manifest. */
-export async function readPreviousBuild(outDir: string): Promise<Map<string, StoryReport>> {
-  const byStory = new Map<string, StoryReport>();
+/** What the last build into an output folder recorded: its stories by source path, and its fast-path cache. */
+export interface PreviousBuild {
+  readonly stories: Map<string, StoryReport>;
+  readonly cache: Map<string, CacheEntry>;
+}
+
+/** Reads the last build's `manifest.json` once; empty when there is none (first build) or it is unreadable. */
+export async function readPreviousBuild(outDir: string): Promise<PreviousBuild> {
+  const stories = new Map<string, StoryReport>();
   try {
     const data = JSON.parse(await fs.readFile(manifestPath(outDir), 'utf8')) as Partial<BuildReport>;
-    for (const s of data.stories ?? []) if (s && typeof s.source === 'string') byStory.set(s.source, s);
+    for (const s of data.stories ?? []) if (s && typeof s.source === 'string') stories.set(s.source, s);
+    return { stories, cache: new Map(Object.entries(data.cache ?? {})) };
   } catch {
-    // No manifest (first build) or an unreadable one: every story is built.
+    return { stories, cache: new Map() };
   }
-  return byStory;
+}
+
+/** A story the last build made, reported again as skipped, its books' paths in this build's terms. */
+export function reusedReport(last: StoryReport, slug: string, outDir: string, ms: number): StoryReport {
+  return {
+    ...last,
+    skipped: true,
+    outputs: last.outputs.map((o) => ({ ...o, path: outputPath(outDir, slug, o.format) })),
+    ms,
+  };
 }
 
 export async function writeManifest(outDir: string, report: BuildReport): Promise<void> {

@@ -5,7 +5,6 @@ import { slugFromPath } from '../parse/index.js';
 import { parseSidecar, splitFrontMatter } from '../parse/sidecar.js';
 import { COVER_EXTENSIONS } from '../render/cover/cover-files.js';
 import type { FingerprintContext } from './fingerprint.js';
-import { manifestPath } from './manifest.js';
 
 /**
  * The fast path of an incremental build. The main thread fingerprints a story's input files as bytes
@@ -130,18 +129,6 @@ export async function upToDate(entry: CacheEntry | undefined, inputs: string | n
     if (s === null || s.size !== o.size || s.mtimeMs !== o.mtimeMs) return false;
   }
   return true;
-}
-
-/** The fast-path records of the last build into `outDir`, kept in its `manifest.json`. */
-export async function readCache(outDir: string): Promise<BuildCache> {
-  try {
-    const data = JSON.parse(await fs.readFile(manifestPath(outDir), 'utf8')) as {
-      cache?: Record<string, CacheEntry>;
-    };
-    return new Map(Object.entries(data.cache ?? {}));
-  } catch {
-    return new Map();
-  }
 }
 
 export function cacheRecord(cache: BuildCache): Record<string, CacheEntry> {

@@ -8,6 +8,7 @@ import type { CoverImage, Page, WriterResult } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { sha256 } from './fingerprint.js';
 import { loadModule } from './load-module.js';
+import type { StoryReport } from './manifest.js';
 import { outputPath } from './paths.js';
 
 /** The options that decide what a story's books look like. */
@@ -44,22 +45,11 @@ export interface BuiltFile {
   readonly sha256: string;
 }
 
-/** What a worker sends back: the books' bytes (written by the main thread) and what to report. */
-export interface StoryOutcome {
-  readonly source: string;
-  readonly slug: string | null;
-  readonly title: string | null;
-  readonly hash: string | null;
-  /** Nothing changed since the last build: its books are on disk already and `files` is empty. */
-  readonly skipped: boolean;
-  readonly files: readonly BuiltFile[];
-  readonly words: number;
-  readonly chapters: number;
-  readonly notes: number;
-  readonly warnings: readonly Diagnostic[];
-  readonly errors: readonly Diagnostic[];
-  readonly ms: number;
-}
+/**
+ * What a worker sends back: the report of the story (see `StoryReport`) with the books' bytes, which the
+ * main thread writes, in place of their paths and hashes. `skipped`: nothing changed since the last build.
+ */
+export type StoryOutcome = Omit<StoryReport, 'ok' | 'outputs'> & { readonly files: readonly BuiltFile[] };
 
 type Writer = (
   s: Story,
