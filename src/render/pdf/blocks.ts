@@ -7,7 +7,7 @@ import { assertNever } from '../../model.js';
 import type { Page } from '../types.js';
 import { type Face, type FaceSet, faceOf } from './faces.js';
 import { type Align, type ListStyle, resolveColor, type StyleRule, type Theme } from './theme.js';
-import type { ElementName, XElement, XNode } from './xhtml.js';
+import { destinationOf, type ElementName, isExternal, type XElement, type XNode } from './xhtml.js';
 
 export interface RunStyle {
   readonly face: Face;
@@ -537,6 +537,7 @@ export function* streamBlocks(ctx: BlockContext, page: Page, tree: readonly XNod
 function tocEntry(bl: FlowBlock): FlowBlock {
   const links = new Set(bl.items.flatMap((i) => (i.kind === 'box' && i.link ? [i.link] : [])));
   const only = links.size === 1 ? [...links][0] : undefined;
-  const target = only && !/^[a-z]+:/i.test(only) ? (only.split('#')[0] ?? '').replace(/\.xhtml$/, '') : null;
+  // A contents entry points at a page: its destination without the anchor.
+  const target = only && !isExternal(only) ? (destinationOf(only).split('#')[0] ?? null) : null;
   return target ? { ...bl, tocTarget: target } : bl;
 }

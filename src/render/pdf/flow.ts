@@ -15,7 +15,7 @@ import { type Face, type FaceSet, faceOf } from './faces.js';
 import type { Hyphenator } from './hyphenate.js';
 import { breakLines, type Line, lineText } from './linebreak.js';
 import { type PageKindStyle, resolveColor, type Theme } from './theme.js';
-import { parsePageBody, type XNode } from './xhtml.js';
+import { destinationOf, isExternal, parsePageBody, type XNode } from './xhtml.js';
 
 export interface FlowInput {
   readonly theme: Theme;
@@ -38,17 +38,6 @@ export interface FlowResult {
 }
 
 const EPS = 0.01;
-
-/** A link target as written (`notes.xhtml#note-3`, `ch-2.xhtml`) → a destination name (`notes#note-3`, `ch-2`). */
-export function destinationOf(href: string): string {
-  const [file = '', anchor] = href.split('#');
-  const page = file.replace(/\.xhtml$/, '');
-  return anchor ? `${page}#${anchor}` : page;
-}
-
-function isExternal(href: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(href);
-}
 
 export class Flow {
   private readonly width: number;

@@ -126,3 +126,15 @@ export function parsePageBody(page: Page): XNode[] {
   }
   return out;
 }
+
+/** A link target as written (`notes.xhtml#note-3`, `ch-2.xhtml`) → a destination name (`notes#note-3`, `ch-2`). */
+export function destinationOf(href: string): string {
+  const [file = '', anchor] = href.split('#');
+  const page = file.replace(/\.xhtml$/, '');
+  return anchor ? `${page}#${anchor}` : page;
+}
+
+/** A link that leaves the book (`https:`, `mailto:`). */
+export function isExternal(href: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(href);
+}
