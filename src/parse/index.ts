@@ -31,8 +31,23 @@ export function displayPath(p: string): string {
 
 /** `My Story!.txt` → `My-Story`; the slug names the output files. */
 export function slugFromPath(p: string): string {
-  const base = path.basename(p).replace(/\.(txt|text)$/i, '');
+  const base = storyStem(path.basename(p));
   return base.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'story';
+}
+
+/** A story's text file: `.txt` (or `.text`). */
+export const STORY_FILE = /\.(txt|text)$/i;
+
+/** A story file's path without its extension: where its sidecar and cover image sit. */
+export function storyStem(storyFile: string): string {
+  return storyFile.replace(STORY_FILE, '');
+}
+
+/** Where a story's sidecar may be, in order of preference: the first that exists is used. */
+export function sidecarCandidates(source: string, isFolder: boolean): string[] {
+  return isFolder
+    ? ['story.yaml', 'story.yml'].map((n) => path.join(source, n))
+    : ['.yaml', '.yml'].map((ext) => storyStem(source) + ext);
 }
 
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -58,9 +73,7 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
   let files: SourceFile[];
   let sidecarPath: string | null = null;
   if (stat.isDirectory()) {
-    const names = (await fs.readdir(inputPath))
-      .filter((n) => /\.(txt|text)$/i.test(n))
-      .sort(naturalOrder.compare);
+    const names = (await fs.readdir(inputPath)).filter((n) => STORY_FILE.test(n)).sort(naturalOrder.compare);
     if (names.length === 0) {
       const error = diagnostic(
         'error',
@@ -78,13 +91,11 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
         bytes: await fs.readFile(path.join(inputPath, n)),
       })),
     );
-    for (const name of ['story.yaml', 'story.yml']) {
-      if (await exists(path.join(inputPath, name))) sidecarPath = path.join(inputPath, name);
-    }
   } else {
     files = [{ path: inputPath, bytes: await fs.readFile(inputPath) }];
-    const stem = inputPath.replace(/\.(txt|text)$/i, '');
-    for (const ext of ['.yaml', '.yml']) if (await exists(stem + ext)) sidecarPath = stem + ext;
+  }
+  for (const candidate of sidecarCandidates(inputPath, stat.isDirectory())) {
+    if (sidecarPath === null && (await exists(candidate))) sidecarPath = candidate;
   }
   const mtimes = await Promise.all(
     [...files.map((f) => f.path), ...(sidecarPath ? [sidecarPath] : [])].map(
@@ -227,7 +238,7 @@ export function parseInput(input: StoryInput): ParseResult {
   };
   const sidecarFile =
     input.sidecar?.path ??
-    `${input.source.kind === 'folder' ? path.join(input.source.path, 'story') : input.source.path.replace(/\.(txt|text)$/i, '')}.yaml`;
+    `${input.source.kind === 'folder' ? path.join(input.source.path, 'story') : storyStem(input.source.path)}.yaml`;
 
   let title = pick('title', meta.title);
   if (title === undefined) {

@@ -2,8 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../model.js';
-
-const STORY_FILE = /\.(txt|text)$/i;
+import { STORY_FILE } from '../parse/index.js';
 
 /**
  * Finds the stories under the given paths: `.txt` files, and story folders (a folder of chapter files).

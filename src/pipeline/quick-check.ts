@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { slugFromPath } from '../parse/index.js';
+import { STORY_FILE, sidecarCandidates, slugFromPath, storyStem } from '../parse/index.js';
 import { parseSidecar, splitFrontMatter } from '../parse/sidecar.js';
 import { COVER_EXTENSIONS } from '../render/cover/cover-files.js';
 import type { FingerprintContext } from './fingerprint.js';
@@ -55,16 +55,14 @@ function declaredCover(yaml: string, file: string, firstLine = 1): string | null
 async function inputFiles(source: string): Promise<string[]> {
   const folder = (await fs.stat(source)).isDirectory();
   const dir = folder ? source : path.dirname(source);
-  const stem = source.replace(/\.(txt|text)$/i, '');
+  const stem = storyStem(source);
   const texts = folder
     ? (await fs.readdir(source))
-        .filter((n) => /\.(txt|text)$/i.test(n))
+        .filter((n) => STORY_FILE.test(n))
         .sort()
         .map((n) => path.join(source, n))
     : [source];
-  const sidecars = folder
-    ? ['story.yaml', 'story.yml'].map((n) => path.join(source, n))
-    : [`${stem}.yaml`, `${stem}.yml`];
+  const sidecars = sidecarCandidates(source, folder);
   const images = await imagesNamed(dir, folder ? ['cover'] : [path.basename(stem), slugFromPath(source)]);
   for (const sidecar of sidecars) {
     try {
