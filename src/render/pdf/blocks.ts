@@ -246,11 +246,6 @@ class Builder {
     return a;
   }
 
-  private measure(text: string, style: RunStyle): number {
-    const w = this.ctx.faces.width(style.face, text, style.size);
-    return style.letterSpacing ? w + style.letterSpacing * [...text].length : w;
-  }
-
   /** Split a word into runs by glyph coverage: characters the book face lacks go to the fallback. */
   private pushWord(word: string, s: Inherited): void {
     const face = faceOf(s.italic, s.bold);
@@ -261,7 +256,7 @@ class Builder {
         kind: 'box',
         text: word,
         style,
-        width: this.measure(word, style),
+        width: this.ctx.faces.measure(word, style),
         link: s.link,
         anchors: this.takeAnchors(),
         softHyphen: false,
@@ -295,7 +290,7 @@ class Builder {
         kind: 'box',
         text: p.face === 'fallback' ? clean : p.text,
         style,
-        width: this.measure(clean, style),
+        width: this.ctx.faces.measure(clean, style),
         link: s.link,
         anchors: this.takeAnchors(),
         softHyphen: false,
@@ -319,7 +314,7 @@ class Builder {
     const style = this.runStyle(s, faceOf(s.italic, s.bold));
     let glue = this.lastGlue;
     if (glue?.style !== style || glue.link !== s.link) {
-      glue = { kind: 'glue', style, width: this.measure(' ', style), link: s.link };
+      glue = { kind: 'glue', style, width: this.ctx.faces.measure(' ', style), link: s.link };
       this.lastGlue = glue;
     }
     this.items.push(glue);
@@ -467,7 +462,7 @@ class Builder {
         const marker = c.listStyle === 'disc' ? '\u2022' : c.listStyle === 'decimal' ? `${number}.` : null;
         if (marker) {
           const style = this.runStyle(c, faceOf(c.italic, c.bold));
-          this.pendingMarker = { text: marker, style, width: this.measure(marker, style) };
+          this.pendingMarker = { text: marker, style, width: this.ctx.faces.measure(marker, style) };
         }
       }
       yield* this.block(child, c, ml, mr, inItem || node.name === 'li', node.classes);

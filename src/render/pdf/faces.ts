@@ -101,6 +101,15 @@ export class FaceSet {
   }
 
   /** Advance width of `text` set in `face` at `size` points (kerning and ligatures included). */
+  /** The width of `text` set in a run's face and size, with its letter spacing. */
+  measure(
+    text: string,
+    style: { readonly face: Face; readonly size: number; readonly letterSpacing: number },
+  ): number {
+    const w = this.width(style.face, text, style.size);
+    return style.letterSpacing ? w + style.letterSpacing * [...text].length : w;
+  }
+
   width(face: Face, text: string, size: number): number {
     const cache = this.widths[face];
     let w = cache.get(text);

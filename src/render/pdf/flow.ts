@@ -139,7 +139,7 @@ export class Flow {
     const words = text.split(/\s+/).filter((w) => w.length > 0);
     words.forEach((w, i) => {
       if (i > 0) {
-        const width = measure(faces, ' ', style);
+        const width = faces.measure(' ', style);
         pieces.push({ item: { kind: 'glue', style, width, link: null }, x, stretch: 0 });
         x += width;
       }
@@ -147,7 +147,7 @@ export class Flow {
         ? style.face
         : 'regular';
       const s = { ...style, face };
-      const width = measure(faces, w, s);
+      const width = faces.measure(w, s);
       pieces.push({
         item: {
           kind: 'box',
@@ -169,7 +169,7 @@ export class Flow {
 
   private centred(text: string, style: RunStyle, baseline: number): void {
     if (!this.canvas) return;
-    const w = measure(this.input.faces, text, style);
+    const w = this.input.faces.measure(text, style);
     const x = this.left + Math.max(0, (this.textWidth - w) / 2);
     this.canvas.artifact(this.textPieces(text, style, x, this.textWidth), baseline);
   }
@@ -276,7 +276,7 @@ export class Flow {
     if (!b.tocTarget) return 0;
     const style = this.tocStyle(b);
     return (
-      this.input.theme.contents.gap * this.em + measure(this.input.faces, '0'.repeat(this.folioDigits), style)
+      this.input.theme.contents.gap * this.em + this.input.faces.measure('0'.repeat(this.folioDigits), style)
     );
   }
 
@@ -424,7 +424,7 @@ export class Flow {
     const text = n === undefined ? '' : String(n);
     if (!text) return;
     const style = this.tocStyle(b);
-    const w = measure(this.input.faces, text, style);
+    const w = this.input.faces.measure(text, style);
     const right = x0 + this.textWidth - b.marginLeft - b.marginRight;
     this.canvas.line(
       [
@@ -528,9 +528,4 @@ class BlockWindow {
 function endsHyphenated(line: Line | undefined): boolean {
   const last = line?.items[line.items.length - 1];
   return last?.kind === 'box' && last.softHyphen;
-}
-
-function measure(faces: FaceSet, text: string, style: RunStyle): number {
-  const w = faces.width(style.face, text, style.size);
-  return style.letterSpacing ? w + style.letterSpacing * [...text].length : w;
 }

@@ -3,7 +3,7 @@
  * spaces (they may shrink to 85 %) and hyphenation of the word that does not fit; a word longer than
  * a whole line is cut where it must. Lines are justified by the drawer from `width` and `glues`.
  */
-import type { Box, FlowBlock, Glue, RunStyle } from './blocks.js';
+import type { Box, FlowBlock, Glue } from './blocks.js';
 import type { FaceSet } from './faces.js';
 import type { Hyphenator } from './hyphenate.js';
 
@@ -73,11 +73,6 @@ function sum(boxes: readonly Box[]): number {
   return w;
 }
 
-function measureText(faces: FaceSet, text: string, style: RunStyle): number {
-  const w = faces.width(style.face, text, style.size);
-  return style.letterSpacing ? w + style.letterSpacing * [...text].length : w;
-}
-
 /** Split a box at `at` characters; the head ends in a hyphen (added, or the author's own). */
 function splitBox(faces: FaceSet, box: Box, at: number, addHyphen: boolean): [Box, Box] {
   const headText = box.text.slice(0, at).replace(/\u00ad/g, '') + (addHyphen ? '-' : '');
@@ -86,13 +81,13 @@ function splitBox(faces: FaceSet, box: Box, at: number, addHyphen: boolean): [Bo
   const head: Box = {
     ...box,
     text: headText,
-    width: measureText(faces, headText, box.style),
+    width: faces.measure(headText, box.style),
     softHyphen: addHyphen,
   };
   const tail: Box = {
     ...box,
     text: tailText,
-    width: measureText(faces, tailClean, box.style),
+    width: faces.measure(tailClean, box.style),
     anchors: [],
     softHyphen: box.softHyphen,
   };
@@ -231,7 +226,7 @@ function forceSplit(faces: FaceSet, boxes: readonly Box[], max: number): [Box[],
     const chars = [...box.text];
     let n = 0;
     let text = '';
-    while (n < chars.length - 1 && used + measureText(faces, text + (chars[n] ?? ''), box.style) <= max) {
+    while (n < chars.length - 1 && used + faces.measure(text + (chars[n] ?? ''), box.style) <= max) {
       text += chars[n];
       n++;
     }
