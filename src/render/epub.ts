@@ -10,6 +10,7 @@ import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { repackDeterministic } from './epub/deterministic-zip.js';
 import { CHAPTER_XHTML, CONTENT_OPF, TOC_NCX, TOC_XHTML } from './epub/ejs-templates.js';
 import { bookLanguage, packageView, pageDocView } from './epub/package-view.js';
+import { loadLabels } from './labels.js';
 import { COVER_FILE, renderPages } from './pages.js';
 import { loadTemplates } from './templates.js';
 import type { CoverImage, Page, WriterResult } from './types.js';
@@ -58,7 +59,8 @@ export async function writeEpub(
   }
   const hasCover = cover !== null;
   const words = storyWords(story);
-  const book = packageView(story, pages, { lang, words, modified: options.buildDate, hasCover });
+  const labels = loadLabels(options.templatesDir);
+  const book = packageView(story, pages, { lang, words, modified: options.buildDate, hasCover, labels });
   const css = loadTemplates(options.templatesDir).asset('style.css');
 
   const epub = new BookEpub(

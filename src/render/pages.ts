@@ -20,13 +20,12 @@ import {
   type Story,
   storyWords,
 } from '../model.js';
+import { fill, type Labels, loadLabels } from './labels.js';
 import { loadTemplates } from './templates.js';
 import type { Page, PageKind } from './types.js';
 
 /** File name of the cover image inside the book, next to the pages. */
 export const COVER_FILE = 'cover.jpg';
-export const NOTES_TITLE = 'Author\u2019s Notes';
-export const CONTENTS_TITLE = 'Contents';
 
 // ---------------------------------------------------------------------------------------------
 // View-model (documented again at the top of each template)
@@ -148,8 +147,8 @@ export function renderDiagnostics(story: Story): Diagnostic[] {
 
 const EN_NUMBER = new Intl.NumberFormat('en-US');
 
-function plural(n: number, one: string, many: string): string {
-  return `${EN_NUMBER.format(n)} ${n === 1 ? one : many}`;
+function counted(n: number, one: string, many: string): string {
+  return fill(n === 1 ? one : many, { count: EN_NUMBER.format(n) });
 }
 
 /** Split text into paragraphs at blank lines, lines inside a paragraph joined by a space. */
@@ -189,7 +188,11 @@ function readerNumber(story: Story, chapter: Chapter): number {
   return n;
 }
 
-function chapterHeading(story: Story, chapter: Chapter): { label: string | null; title: string } {
+function chapterHeading(
+  story: Story,
+  chapter: Chapter,
+  labels: Labels,
+): { label: string | null; title: string } {
   const label = chapter.label ? xmlSafeText(chapter.label).trim() : null;
   const title = chapter.title ? xmlSafeText(chapter.title).trim() : null;
   const heading = chapter.heading ? xmlSafeText(chapter.heading).trim() : null;
@@ -198,23 +201,23 @@ function chapterHeading(story: Story, chapter: Chapter): { label: string | null;
   if (heading) return { label: null, title: heading };
   if (label) return { label: null, title: label };
   if (story.chapters.length === 1) return { label: null, title: xmlSafeText(story.meta.title) };
-  return { label: null, title: `Chapter ${readerNumber(story, chapter)}` };
+  return { label: null, title: fill(labels.chapter, { number: readerNumber(story, chapter) }) };
 }
 
 /** How notes name a chapter: its marker as written (`Prologue`, `Chapter One`), else `Chapter N`. */
-function chapterShortName(story: Story, chapterNo: number): string {
+function chapterShortName(story: Story, chapterNo: number, labels: Labels): string {
   const chapter = story.chapters.find((c) => c.number === chapterNo);
-  if (!chapter) return `Chapter ${chapterNo}`;
+  if (!chapter) return fill(labels.chapter, { number: chapterNo });
   const label = chapter.label ? xmlSafeText(chapter.label).trim() : '';
   if (label) return label;
   const heading = chapter.heading ? xmlSafeText(chapter.heading).trim() : '';
   if (heading && heading.length <= 40) return heading;
-  return `Chapter ${readerNumber(story, chapter)}`;
+  return fill(labels.chapter, { number: readerNumber(story, chapter) });
 }
 
 /** The one-line name of a chapter for contents, outlines and running heads. */
-export function chapterTitle(story: Story, chapter: Chapter): string {
-  const h = chapterHeading(story, chapter);
+export function chapterTitle(story: Story, chapter: Chapter, labels: Labels): string {
+  const h = chapterHeading(story, chapter, labels);
   return h.label ? `${h.label}: ${h.title}` : h.title;
 }
 
@@ -232,19 +235,19 @@ function placementChapter(p: NotePlacement): number | null {
   }
 }
 
-function describePlacement(story: Story, p: NotePlacement): string {
+function describePlacement(story: Story, p: NotePlacement, labels: Labels): string {
   const single = story.chapters.length === 1;
-  const name = (n: number): string => (single ? 'the story' : chapterShortName(story, n));
+  const name = (n: number): string => (single ? labels.wholeStory : chapterShortName(story, n, labels));
   switch (p.kind) {
     case 'header':
-      return 'Before the story';
+      return labels.beforeStory;
     case 'chapter-start':
-      return `Start of ${name(p.chapter)}`;
+      return fill(labels.startOf, { chapter: name(p.chapter) });
     case 'chapter-end':
-      return `End of ${name(p.chapter)}`;
+      return fill(labels.endOf, { chapter: name(p.chapter) });
     case 'chapter-middle':
     case 'inline':
-      return `In ${name(p.chapter)}`;
+      return fill(labels.within, { chapter: name(p.chapter) });
     default:
       return assertNever(p, 'note placement');
   }
@@ -330,7 +333,7 @@ function blockView(block: Block, notes: NoteIndex, pageId: string): BlockView | 
   }
 }
 
-function chapterView(story: Story, chapter: Chapter, notes: NoteIndex): ChapterView {
+function chapterView(story: Story, chapter: Chapter, notes: NoteIndex, labels: Labels): ChapterView {
   const id = chapterPageId(chapter);
   const blocks: BlockView[] = [];
   for (const b of chapter.blocks) {
@@ -348,27 +351,32 @@ function chapterView(story: Story, chapter: Chapter, notes: NoteIndex): ChapterV
   return {
     id,
     number: chapter.number,
-    ...chapterHeading(story, chapter),
+    ...chapterHeading(story, chapter, labels),
     blocks: [...startMarkers, ...blocks],
   };
 }
 
-function titleView(story: Story, notes: NoteIndex): TitleView {
+function titleView(story: Story, notes: NoteIndex, labels: Labels): TitleView {
   const m = story.meta;
   const fields: FieldView[] = [];
   const add = (label: string, value: string | null): void => {
     const v = value === null ? '' : xmlSafeText(value).trim();
     if (v) fields.push({ label, value: v });
   };
-  add('Fandom', m.fandom);
-  add('Pairing', m.pairing);
-  add('Rating', m.rating);
+  add(labels.fandom, m.fandom);
+  add(labels.pairing, m.pairing);
+  add(labels.rating, m.rating);
   if (m.series)
-    add('Series', m.series.index === null ? m.series.name : `${m.series.name}, part ${m.series.index}`);
-  if (m.tags.length > 0) add('Tags', m.tags.join(', '));
+    add(
+      labels.series,
+      m.series.index === null
+        ? m.series.name
+        : fill(labels.seriesPart, { series: m.series.name, index: m.series.index }),
+    );
+  if (m.tags.length > 0) add(labels.tags, m.tags.join(', '));
   for (const e of m.extra) add(xmlSafeText(e.label).trim(), e.value);
-  add('Published', m.date);
-  add('Source', m.source);
+  add(labels.published, m.date);
+  add(labels.source, m.source);
   const headerNotes = story.notes
     .filter((n) => n.placement.kind === 'header')
     .map((n) => notes.ref(n.id, 'title'));
@@ -378,13 +386,13 @@ function titleView(story: Story, notes: NoteIndex): TitleView {
     author: m.author ? xmlSafeText(m.author) : null,
     fields,
     summary: summary.length > 0 ? summary : null,
-    words: plural(storyWords(story), 'word', 'words'),
-    chapters: plural(story.chapters.length, 'chapter', 'chapters'),
+    words: counted(storyWords(story), labels.oneWord, labels.words),
+    chapters: counted(story.chapters.length, labels.oneChapter, labels.chapters),
     headerNotes,
   };
 }
 
-function noteView(story: Story, note: Note, index: number, notes: NoteIndex): NoteView {
+function noteView(story: Story, note: Note, index: number, notes: NoteIndex, labels: Labels): NoteView {
   const anchor = anchorOf(note.id);
   const refPage = notes.refPage.get(note.id);
   const chapterNo = placementChapter(note.placement);
@@ -394,7 +402,7 @@ function noteView(story: Story, note: Note, index: number, notes: NoteIndex): No
     id: anchor,
     number: index + 1,
     label: xmlSafeText(note.label),
-    where: describePlacement(story, note.placement),
+    where: describePlacement(story, note.placement, labels),
     backHref: refPage ? `${refPage}.xhtml#ref-${anchor}` : `${fallbackPage}.xhtml`,
     paragraphs: paragraphsOf(note.text),
   };
@@ -408,6 +416,7 @@ function noteView(story: Story, note: Note, index: number, notes: NoteIndex): No
  */
 export function renderPages(story: Story, options: RenderOptions, hasCover: boolean): Page[] {
   const t = loadTemplates(options.templatesDir);
+  const labels = loadLabels(options.templatesDir);
   const notes = new NoteIndex(story.notes);
   const pages: Page[] = [];
   const page = (id: string, kind: PageKind, title: string, body: string, inToc: boolean): void => {
@@ -417,21 +426,23 @@ export function renderPages(story: Story, options: RenderOptions, hasCover: bool
   const author = story.meta.author ? xmlSafeText(story.meta.author) : null;
 
   if (hasCover) {
-    const alt = author ? `Cover: ${bookTitle} by ${author}` : `Cover: ${bookTitle}`;
-    page('cover', 'cover', 'Cover', t.render('cover', { src: COVER_FILE, alt }), false);
+    const alt = author
+      ? fill(labels.coverAltWithAuthor, { title: bookTitle, author })
+      : fill(labels.coverAlt, { title: bookTitle });
+    page('cover', 'cover', labels.cover, t.render('cover', { src: COVER_FILE, alt }), false);
   }
 
   // Chapters are built before the title page renders so note anchors are claimed in reading order:
   // header notes on the title page first, then the chapters.
-  const title = titleView(story, notes);
-  const chapters = story.chapters.map((c) => chapterView(story, c, notes));
+  const title = titleView(story, notes, labels);
+  const chapters = story.chapters.map((c) => chapterView(story, c, notes, labels));
 
   page('title', 'title', bookTitle, t.render('title', title), false);
   if (story.meta.disclaimer && xmlSafeText(story.meta.disclaimer).trim()) {
     page(
       'disclaimer',
       'disclaimer',
-      'Disclaimer',
+      labels.disclaimer,
       t.render('disclaimer', { paragraphs: paragraphsOf(story.meta.disclaimer) }),
       false,
     );
@@ -439,15 +450,15 @@ export function renderPages(story: Story, options: RenderOptions, hasCover: bool
 
   const entries: ContentsEntryView[] = story.chapters.map((c) => ({
     href: `${chapterPageId(c)}.xhtml`,
-    title: chapterTitle(story, c),
+    title: chapterTitle(story, c, labels),
   }));
   const hasNotes = story.notes.length > 0;
-  const appendix: ContentsEntryView[] = hasNotes ? [{ href: 'notes.xhtml', title: NOTES_TITLE }] : [];
+  const appendix: ContentsEntryView[] = hasNotes ? [{ href: 'notes.xhtml', title: labels.notes }] : [];
   page(
     'contents',
     'contents',
-    CONTENTS_TITLE,
-    t.render('contents', { title: CONTENTS_TITLE, chapters: entries, appendix }),
+    labels.contents,
+    t.render('contents', { title: labels.contents, chapters: entries, appendix }),
     false,
   );
 
@@ -456,8 +467,8 @@ export function renderPages(story: Story, options: RenderOptions, hasCover: bool
   });
 
   if (hasNotes) {
-    const views = story.notes.map((n, i) => noteView(story, n, i, notes));
-    page('notes', 'notes', NOTES_TITLE, t.render('notes', { title: NOTES_TITLE, notes: views }), true);
+    const views = story.notes.map((n, i) => noteView(story, n, i, notes, labels));
+    page('notes', 'notes', labels.notes, t.render('notes', { title: labels.notes, notes: views }), true);
   }
   return pages;
 }

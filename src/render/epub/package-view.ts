@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Story } from '../../model.js';
 import { assertNever } from '../../model.js';
-import { CONTENTS_TITLE, COVER_FILE, xmlSafeText } from '../pages.js';
+import type { Labels } from '../labels.js';
+import { COVER_FILE, xmlSafeText } from '../pages.js';
 import type { Page, PageKind } from '../types.js';
 
 export interface ManifestItem {
@@ -134,7 +135,7 @@ export function pageDocView(page: Page, lang: string): PageDocView {
 export function packageView(
   story: Story,
   pages: readonly Page[],
-  opts: { lang: string; words: number; modified: Date; hasCover: boolean },
+  opts: { lang: string; words: number; modified: Date; hasCover: boolean; labels: Labels },
 ): PackageView {
   const m = story.meta;
   const subjects: string[] = [];
@@ -168,13 +169,13 @@ export function packageView(
   const landmarks: Landmark[] = [];
   const first = (kind: PageKind): Page | undefined => pages.find((p) => p.kind === kind);
   const cover = first('cover');
-  if (cover) landmarks.push({ type: 'cover', title: 'Cover', href: `${cover.id}.xhtml` });
+  if (cover) landmarks.push({ type: 'cover', title: opts.labels.cover, href: `${cover.id}.xhtml` });
   const title = first('title');
-  if (title) landmarks.push({ type: 'titlepage', title: 'Title Page', href: `${title.id}.xhtml` });
+  if (title) landmarks.push({ type: 'titlepage', title: opts.labels.titlePage, href: `${title.id}.xhtml` });
   const contents = first('contents');
-  if (contents) landmarks.push({ type: 'toc', title: CONTENTS_TITLE, href: `${contents.id}.xhtml` });
+  if (contents) landmarks.push({ type: 'toc', title: opts.labels.contents, href: `${contents.id}.xhtml` });
   const ch = first('chapter');
-  if (ch) landmarks.push({ type: 'bodymatter', title: 'Start of the Story', href: `${ch.id}.xhtml` });
+  if (ch) landmarks.push({ type: 'bodymatter', title: opts.labels.storyStart, href: `${ch.id}.xhtml` });
   const notes = first('notes');
   if (notes) landmarks.push({ type: 'endnotes', title: notes.title, href: `${notes.id}.xhtml` });
 
@@ -216,7 +217,7 @@ export function packageView(
     manifest,
     spine: pages.map((p) => `page-${p.id}`),
     toc,
-    tocTitle: CONTENTS_TITLE,
+    tocTitle: opts.labels.contents,
     landmarks,
   };
 }

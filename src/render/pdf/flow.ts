@@ -201,7 +201,9 @@ export class Flow {
       this.canvas.addFirstPage(this.width, this.height);
       this.canvas.beginSection(page.title);
       this.canvas.destination(page.id, 0, 0);
-      this.canvas.coverImage(cover.jpeg, this.width, this.height, `Cover: ${this.input.bookTitle}`);
+      // The description is the one the cover template gives its <img>, as in the EPUB.
+      const alt = findAlt(parsePageBody(page)) ?? page.title;
+      this.canvas.coverImage(cover.jpeg, this.width, this.height, alt);
       this.canvas.endSection();
     }
   }
@@ -528,4 +530,15 @@ class BlockWindow {
 function endsHyphenated(line: Line | undefined): boolean {
   const last = line?.items[line.items.length - 1];
   return last?.kind === 'box' && last.softHyphen;
+}
+
+/** The first `alt` text in a page's tree. */
+function findAlt(nodes: readonly XNode[]): string | null {
+  for (const n of nodes) {
+    if (n.kind !== 'element') continue;
+    if (n.alt) return n.alt;
+    const inner = findAlt(n.children);
+    if (inner) return inner;
+  }
+  return null;
 }
