@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { type Font, openSync } from 'fontkit';
 
 const require = createRequire(import.meta.url);
 const literataDir = path.dirname(require.resolve('@expo-google-fonts/literata/package.json'));
@@ -14,3 +15,22 @@ export const BOOK_FONT = {
 } as const;
 
 export type FontStyle = 'regular' | 'italic' | 'bold' | 'boldItalic';
+
+const opened = new Map<string, Font>();
+
+/**
+ * A font file opened with fontkit, once per thread: the cover, the PDF's measuring and pdfkit's
+ * embedding all read the same object, so its tables are decoded once. fontkit is imported as an ES
+ * module, the same copy pdfkit imports (a `require` would load a second copy of fontkit).
+ */
+export function openFont(file: string): Font {
+  let font = opened.get(file);
+  if (!font) {
+    const result = openSync(file);
+    const first = 'fonts' in result ? result.fonts[0] : result;
+    if (!first) throw new Error(`font file has no faces: ${file}`);
+    font = first;
+    opened.set(file, font);
+  }
+  return font;
+}

@@ -1,60 +1,13 @@
-import { createRequire } from 'node:module';
+import type { Font } from 'fontkit';
 import { assertNever } from '../../model.js';
-import { BOOK_FONT, type FontStyle } from '../fonts.js';
+import { BOOK_FONT, type FontStyle, openFont } from '../fonts.js';
 
 /**
  * Text drawn as vector outlines from our bundled font, so a cover looks the same on every machine:
  * SVG `<text>` in sharp/librsvg silently uses whatever fonts the host has.
- *
- * fontkit ships no types; the few parts we use are described here.
  */
-type FkCommand =
-  | { readonly command: 'moveTo'; readonly args: readonly number[] }
-  | { readonly command: 'lineTo'; readonly args: readonly number[] }
-  | { readonly command: 'quadraticCurveTo'; readonly args: readonly number[] }
-  | { readonly command: 'bezierCurveTo'; readonly args: readonly number[] }
-  | { readonly command: 'closePath'; readonly args: readonly number[] };
-
-interface FkGlyph {
-  readonly id: number;
-  readonly path: { readonly commands: readonly FkCommand[] };
-}
-
-interface FkPosition {
-  readonly xAdvance: number;
-  readonly yAdvance: number;
-  readonly xOffset: number;
-  readonly yOffset: number;
-}
-
-interface FkFont {
-  readonly unitsPerEm: number;
-  readonly capHeight: number;
-  readonly ascent: number;
-  readonly descent: number;
-  hasGlyphForCodePoint(codePoint: number): boolean;
-  layout(text: string, features?: readonly string[]): { glyphs: FkGlyph[]; positions: FkPosition[] };
-}
-
-interface Fontkit {
-  openSync(path: string): FkFont | { fonts: FkFont[] };
-}
-
-const require = createRequire(import.meta.url);
-const fontkit = require('fontkit') as Fontkit;
-
-const fonts = new Map<FontStyle, FkFont>();
-
-function font(style: FontStyle): FkFont {
-  let f = fonts.get(style);
-  if (!f) {
-    const opened = fontkit.openSync(BOOK_FONT[style]);
-    const single = 'fonts' in opened ? opened.fonts[0] : opened;
-    if (!single) throw new Error(`font file has no faces: ${BOOK_FONT[style]}`);
-    f = single;
-    fonts.set(style, f);
-  }
-  return f;
+function font(style: FontStyle): Font {
+  return openFont(BOOK_FONT[style]);
 }
 
 /** How a run of text is set: face, size in pixels, extra space between letters, OpenType features. */

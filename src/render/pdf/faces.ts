@@ -3,21 +3,11 @@
  * opened once with fontkit for measuring and coverage checks. Word widths are cached per face,
  * at 1 pt, so a long book measures each distinct word once.
  */
-import { createRequire } from 'node:module';
-import { BOOK_FONT } from '../fonts.js';
+import type { Font } from 'fontkit';
+import { BOOK_FONT, openFont } from '../fonts.js';
 
 export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';
 export const BOOK_FACES = ['regular', 'italic', 'bold', 'boldItalic'] as const;
-
-/** The parts of a fontkit font we use (fontkit ships no types). */
-interface FontkitFont {
-  readonly unitsPerEm: number;
-  readonly ascent: number;
-  readonly descent: number;
-  readonly capHeight: number;
-  hasGlyphForCodePoint(codePoint: number): boolean;
-  layout(text: string): GlyphRun;
-}
 
 /** A word shaped by fontkit: glyphs (id, advance, the characters they stand for) and positions, in font units. */
 export interface GlyphRun {
@@ -33,26 +23,13 @@ export interface GlyphRun {
 /** Runs kept from measuring until the canvas draws the word (bounded: words measured but never drawn). */
 const RECENT_RUNS = 4096;
 
-const require = createRequire(import.meta.url);
-const fontkit = require('fontkit') as { openSync(path: string): FontkitFont };
-const opened = new Map<string, FontkitFont>();
-
-function open(file: string): FontkitFont {
-  let f = opened.get(file);
-  if (!f) {
-    f = fontkit.openSync(file);
-    opened.set(file, f);
-  }
-  return f;
-}
-
 export function faceOf(italic: boolean, bold: boolean): Face {
   if (bold) return italic ? 'boldItalic' : 'bold';
   return italic ? 'italic' : 'regular';
 }
 
 export class FaceSet {
-  private readonly fonts: Record<Face, FontkitFont | null>;
+  private readonly fonts: Record<Face, Font | null>;
   private readonly widths: Record<Face, Map<string, number>>;
   private readonly coverage: Record<Face, Map<number, boolean>>;
   private readonly recent: Record<Face, Map<string, GlyphRun>>;
@@ -67,11 +44,11 @@ export class FaceSet {
       fallback: fallbackFile,
     };
     this.fonts = {
-      regular: open(BOOK_FONT.regular),
-      italic: open(BOOK_FONT.italic),
-      bold: open(BOOK_FONT.bold),
-      boldItalic: open(BOOK_FONT.boldItalic),
-      fallback: fallbackFile ? open(fallbackFile) : null,
+      regular: openFont(BOOK_FONT.regular),
+      italic: openFont(BOOK_FONT.italic),
+      bold: openFont(BOOK_FONT.bold),
+      boldItalic: openFont(BOOK_FONT.boldItalic),
+      fallback: fallbackFile ? openFont(fallbackFile) : null,
     };
     this.widths = {
       regular: new Map(),
