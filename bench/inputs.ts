@@ -171,6 +171,8 @@ export interface Inputs {
 }
 
 export interface InputSpec {
+  /** A folder of its own under `inputs/` (`full`, `quick`), so switching sizes does not regenerate the other. */
+  readonly name: string;
   /** Name → words; each novel has one chapter per 2,000 words. */
   readonly novels: Record<string, number>;
   readonly corpusStories: number;
@@ -195,12 +197,13 @@ async function fingerprint(storiesDir: string, spec: InputSpec): Promise<string>
 }
 
 /**
- * Writes the inputs under `workDir/inputs`, or reuses them when the spec, this generator and the sample
+ * Writes the inputs under `workDir/inputs/<spec.name>`, or reuses them when the spec, this generator and the sample
  * stories are unchanged (a manifest holds their fingerprint).
  */
 export async function generateInputs(storiesDir: string, workDir: string, spec: InputSpec): Promise<Inputs> {
   const started = performance.now();
-  const dir = path.join(workDir, 'inputs');
+  const base = path.join('inputs', spec.name);
+  const dir = path.join(workDir, base);
   const manifestPath = path.join(dir, 'manifest.json');
   const print = await fingerprint(storiesDir, spec);
   try {
@@ -224,12 +227,12 @@ export async function generateInputs(storiesDir: string, workDir: string, spec: 
       chapters,
       title: `A Novel of ${words.toLocaleString('en')} Words`,
     });
-    const file = path.join('inputs', `${name}.txt`);
+    const file = path.join(base, `${name}.txt`);
     await fs.writeFile(path.join(workDir, file), story.text);
     novels[name] = { file, words: story.words, chapters, bytes: Buffer.byteLength(story.text) };
   }
 
-  const corpusDir = path.join('inputs', 'corpus');
+  const corpusDir = path.join(base, 'corpus');
   await fs.mkdir(path.join(workDir, corpusDir));
   const rnd = prng(spec.seed ^ 0x9e3779b9);
   let corpusWords = 0;

@@ -199,6 +199,7 @@ async function main(): Promise<void> {
   ensureCompiled();
   const words = values.quick ? 100_000 : 1_000_000;
   const inputs = await generateInputs(path.join(ROOT, 'stories'), WORK, {
+    name: values.quick ? 'quick' : 'full',
     novels: { novel: words, 'novel-2x': words * 2 },
     corpusStories: values.quick ? 100 : 1000,
     seed: 20240501,

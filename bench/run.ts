@@ -312,6 +312,7 @@ async function main(): Promise<void> {
   await fs.mkdir(WORK, { recursive: true });
   log('Generating inputs…');
   const inputs: Inputs = await generateInputs(path.join(ROOT, 'stories'), WORK, {
+    name: quick ? 'quick' : 'full',
     novels: { novel: novelWords, 'novel-2x': novelWords * 2 },
     corpusStories,
     seed,
