@@ -124,7 +124,8 @@ export async function main(argv: string[]): Promise<number> {
             alias: 'j',
             type: 'number',
             defaultDescription: `the number of cores (${os.availableParallelism()})`,
-            describe: 'how many stories to build at the same time, each on its own worker thread',
+            describe:
+              'how many stories to build at the same time, each on a worker thread of its own (with 1, on the main thread)',
           })
           .option('page-size', {
             type: 'string',

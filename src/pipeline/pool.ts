@@ -50,10 +50,24 @@ export interface PoolEvents {
   readonly onDone?: (outcome: StoryOutcome) => void | Promise<void>;
 }
 
+/** One story after another on this thread, each awaited through `onDone` before the next starts. */
+async function runInThisThread(tasks: readonly StoryTask[], events: PoolEvents): Promise<void> {
+  const { buildStory } = await import('./story-build.js');
+  for (const task of tasks) {
+    events.onStart?.(task.source);
+    await events.onDone?.(await buildStory(task));
+  }
+}
+
 /**
- * Builds the stories on a pool of `jobs` worker threads (piscina). At most `jobs` stories are in flight
- * at once, so `onStart` names exactly the stories being built. Each outcome goes to `onDone` and is not
- * kept: a finished story's books leave memory once they are written.
+ * Builds the stories, at most `jobs` at once, and hands each outcome to `onDone`; outcomes are not kept,
+ * so a finished story's books leave memory once they are written. `onStart` names exactly the stories
+ * being built.
+ *
+ * With more than one job, each runs on a worker thread of a piscina pool. With one, the stories are built
+ * on this thread: a worker would load a second copy of every module and keep a second JavaScript heap,
+ * which cost a one-story build about 50 MiB and 0.4 s of CPU. (`buildStory` never throws; a story that
+ * fails comes back with its errors either way.)
  */
 export async function runStoryPool(
   tasks: readonly StoryTask[],
@@ -61,6 +75,7 @@ export async function runStoryPool(
   events: PoolEvents = {},
 ): Promise<void> {
   const threads = Math.max(1, Math.min(jobs, tasks.length));
+  if (threads === 1) return runInThisThread(tasks, events);
   const pool = new Piscina<StoryTask, StoryOutcome>({
     ...workerModule(),
     minThreads: threads,

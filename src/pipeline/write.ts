@@ -3,26 +3,42 @@ import path from 'node:path';
 
 /** Temporary files being written right now, removed if the process is interrupted. */
 const inFlight = new Set<string>();
-let cleanupInstalled = false;
+let exitCleanupInstalled = false;
 let counter = 0;
 
 /** `.<name>.<pid>.<n>.tmp`: hidden, and naming the process that writes it. */
 const TEMP_NAME = /^\..+\.(\d+)\.\d+\.tmp$/;
 
-function installCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  const cleanup = () => {
-    for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
-    inFlight.clear();
-  };
-  process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      cleanup();
-      process.kill(process.pid, signal);
-    });
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeInFlight(): void {
+  for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
+  inFlight.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeInFlight();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.kill(process.pid, signal);
+}
+
+/**
+ * The signal handlers are there only while a temporary file is: a handler makes Node wait for the
+ * JavaScript on this thread, and a story built on this thread can keep it busy for seconds, so Ctrl-C
+ * between writes stops the build at once (there is nothing to clean up then).
+ */
+function track(tmp: string): void {
+  if (!exitCleanupInstalled) {
+    exitCleanupInstalled = true;
+    process.on('exit', removeInFlight);
   }
+  if (inFlight.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  inFlight.add(tmp);
+}
+
+function untrack(tmp: string): void {
+  inFlight.delete(tmp);
+  if (inFlight.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
 }
 
 /**
@@ -31,11 +47,10 @@ function installCleanup(): void {
  * (a killed one may leave a hidden temporary file, which `removeStaleTempFiles` clears next time).
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
-  installCleanup();
   const dir = path.dirname(target);
   await fs.promises.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${counter++}.tmp`);
-  inFlight.add(tmp);
+  track(tmp);
   try {
     const handle = await fs.promises.open(tmp, 'w');
     try {
@@ -49,7 +64,7 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
     await fs.promises.rm(tmp, { force: true });
     throw err;
   } finally {
-    inFlight.delete(tmp);
+    untrack(tmp);
   }
 }
 
