@@ -11,6 +11,7 @@ import { DEFAULT_TEMPLATES_DIR, PAGE_SIZE_NAMES, PAGE_SIZES, type RenderOptions 
 import { FicbindError } from '../src/diagnostics.js';
 import { type Note, paragraphText, type Story } from '../src/model.js';
 import { parseStory } from '../src/parse/index.js';
+import { outlineText } from '../src/render/cover/outline-font.js';
 import { writePdf } from '../src/render/pdf/index.js';
 import { validateTheme } from '../src/render/pdf/theme.js';
 import type { CoverImage } from '../src/render/types.js';
@@ -27,6 +28,7 @@ import {
   qpdfCheck,
   qpdfJson,
   tempPdf,
+  toUnicodeEntries,
   wordsInOrder,
 } from './helpers/pdf-tools.js';
 import { REAL_STORIES_DIR, realStoryFiles, sampleStoryPaths } from './helpers/real-stories.js';
@@ -110,6 +112,23 @@ function handMade(): Story {
     ],
   });
 }
+
+// First in the file, so it runs before any other book shapes a dotless i in this thread.
+describe('the text layer does not depend on what the thread drew before', async () => {
+  // The cover draws ì and í as outlines: composite glyphs whose component is the dotless i, a glyph
+  // the shared font object then holds with no characters of its own.
+  outlineText('\u00ec\u00ed', { font: 'regular', size: 40 }, 0, 40);
+  const s = story({
+    chapters: [chapter(1, 'Signals', [para('A k\u0131rm\u0131z\u0131 light, and then the green one.')])],
+  });
+  const file = tempPdf((await writePdf(s, options(), null)).bytes);
+
+  it('maps a glyph to its character even after the cover drew it as a component', () => {
+    const entries = toUnicodeEntries(file);
+    expect(entries).toContain('<0131>');
+    expect(entries).not.toContain('<>');
+  });
+});
 
 describe('PDF of a hand-made story', async () => {
   const s = handMade();

@@ -124,6 +124,19 @@ export function qpdfJson(file: string): QpdfJson {
   return JSON.parse(r.stdout) as QpdfJson;
 }
 
+/** Every entry of the fonts' ToUnicode maps (`<0041>`, `<0066 0069>`), from qpdf's uncompressed copy. */
+export function toUnicodeEntries(file: string): string[] {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-qdf-')), 'qdf.pdf');
+  const r = run('qpdf', ['--qdf', '--object-streams=disable', file, out]);
+  if (r.status !== 0 && r.status !== 3) throw new Error(`qpdf --qdf failed: ${r.stderr}`);
+  const text = fs.readFileSync(out, 'latin1');
+  const entries: string[] = [];
+  for (const m of text.matchAll(/beginbfrange\n([\s\S]*?)endbfrange/g)) {
+    for (const e of (m[1] ?? '').matchAll(/\[([^\]]*)\]/g)) entries.push(...(e[1]?.match(/<[^>]*>/g) ?? []));
+  }
+  return entries;
+}
+
 /** Named-destination targets of every GoTo link annotation (`/A << /S /GoTo /D (name) >>`). */
 export function goToTargets(json: QpdfJson): string[] {
   const objects = json.qpdf[1];

@@ -394,24 +394,22 @@ export class Canvas {
     }
     let e = cache.get(text);
     if (!e) {
-      // What pdfkit's font.encode does, from the run the word was measured with (one shaping per word).
+      // What pdfkit's font.encode does, from the word's shaping (one shaping per word and thread).
       const f = this.font(face);
-      const shaped = this.faces.shape(face, text.replace(/\u00ad/g, ''));
-      const glyphs = shaped?.run.glyphs ?? [];
-      const positions = shaped?.run.positions ?? [];
-      const scale = shaped ? 1000 / shaped.unitsPerEm : 1;
+      const shaper = this.faces.shaper(face);
+      const { ids, kern } = shaper.shape(text.replace(/\u00ad/g, ''));
+      const scale = 1000 / shaper.unitsPerEm;
       let body = '';
       let run = '';
       let last = 0;
-      for (let i = 0; i < glyphs.length; i++) {
-        const glyph = glyphs[i];
-        if (!glyph) continue;
-        const gid = f.subset.includeGlyph(glyph.id);
-        f.widths[gid] ??= glyph.advanceWidth * scale;
-        f.unicode[gid] ??= glyph.codePoints;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        const gid = f.subset.includeGlyph(id);
+        f.widths[gid] ??= shaper.advance(id) * scale;
+        f.unicode[gid] ??= shaper.codePoints(id) as number[];
         run += `0000${gid.toString(16)}`.slice(-4);
-        const adj = ((positions[i]?.xAdvance ?? glyph.advanceWidth) - glyph.advanceWidth) * scale;
-        if (i === glyphs.length - 1) last = adj;
+        const adj = kern ? (kern[i] as number) * scale : 0;
+        if (i === ids.length - 1) last = adj;
         else if (Math.abs(adj) > 0.001) {
           body += `<${run}>${num(-adj)}`;
           run = '';

@@ -1,7 +1,11 @@
 /**
- * The faces the PDF uses (Literata's four TTFs, plus an optional fallback TTF from the theme),
- * opened once with fontkit for measuring and coverage checks. Word widths are cached per face,
- * at 1 pt, so a long book measures each distinct word once.
+ * The faces the PDF uses (Literata's four TTFs, plus an optional fallback TTF from the theme), for
+ * measuring, coverage checks and the glyphs the canvas draws.
+ *
+ * Shaping a word with fontkit is the PDF's dearest step, and short stories share most of their
+ * words, so what a word's shaping gives is kept for the thread (bounded), in a compact form: glyph
+ * ids, the kerning inside the word and its width. A glyph's advance and the characters it stands for
+ * are kept once per glyph.
  */
 import type { Font } from 'fontkit';
 import { BOOK_FONT, openFont } from '../fonts.js';
@@ -9,19 +13,132 @@ import { BOOK_FONT, openFont } from '../fonts.js';
 export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';
 export const BOOK_FACES = ['regular', 'italic', 'bold', 'boldItalic'] as const;
 
-/** A word shaped by fontkit: glyphs (id, advance, the characters they stand for) and positions, in font units. */
-export interface GlyphRun {
-  readonly advanceWidth: number;
-  readonly glyphs: readonly {
-    readonly id: number;
-    readonly advanceWidth: number;
-    readonly codePoints: number[];
-  }[];
-  readonly positions: readonly { readonly xAdvance: number }[];
+/** A word as shaped: its glyphs and how far each moves the pen beyond its own advance (kerning). */
+export interface Shaped {
+  /** Advance width of the whole word, em. */
+  readonly width: number;
+  readonly ids: readonly number[];
+  /** Per glyph: position advance less glyph advance, font units; null when all are 0. */
+  readonly kern: readonly number[] | null;
 }
 
-/** Runs kept from measuring until the canvas draws the word (bounded: words measured but never drawn). */
-const RECENT_RUNS = 4096;
+/** The parts of a fontkit font object used to open a second view of it (not in fontkit's typings). */
+interface FontInternals {
+  stream: { pos: number };
+  _directoryPos: number;
+  _tables: object;
+  constructor: new (stream: { pos: number }) => FontInternals;
+}
+
+/**
+ * A second fontkit font object over the same file and the same decoded tables, with glyph objects
+ * of its own (as fontkit's `getVariation` makes one). fontkit keeps, on each glyph object, the
+ * characters given when the object was first made; the shared font's glyph objects are also made by
+ * the cover's outlines and by pdfkit's subsetting (components of composite glyphs, with none), and
+ * the PDF's text layer must not depend on what else the thread drew.
+ */
+function ownGlyphs(shared: Font): Font {
+  const f = shared as unknown as FontInternals;
+  f.stream.pos = f._directoryPos;
+  const view = new f.constructor(f.stream);
+  view._tables = f._tables;
+  return view as unknown as Font;
+}
+
+/** Words kept per font file; beyond this the oldest quarter is let go (a long book's rare words). */
+const WORDS_KEPT = 1 << 16;
+
+/**
+ * V8 keeps a substring of 13 characters or more as a slice of (or a pair of pointers into) the text
+ * it was cut from; a key kept for the thread is copied so it does not hold a whole page of an
+ * earlier book.
+ */
+function ownString(text: string): string {
+  return text.length < 13 ? text : text.split('').join('');
+}
+
+/** One font file as the PDF uses it, for the life of the thread. */
+export class Shaper {
+  /** The shared font object: the one pdfkit embeds. */
+  readonly font: Font;
+  private readonly view: Font;
+  readonly unitsPerEm: number;
+  private readonly words = new Map<string, Shaped>();
+  private readonly coverage = new Map<number, boolean>();
+  /** Per glyph id, once shaped: advance width (font units) and the characters it stands for. */
+  private readonly advances: number[] = [];
+  private readonly chars: (readonly number[])[] = [];
+
+  constructor(file: string) {
+    this.font = openFont(file);
+    this.view = ownGlyphs(this.font);
+    this.unitsPerEm = this.font.unitsPerEm;
+  }
+
+  shape(text: string): Shaped {
+    let w = this.words.get(text);
+    if (w === undefined) {
+      const run = this.view.layout(text);
+      const n = run.glyphs.length;
+      const ids = new Array<number>(n);
+      let kern: number[] | null = null;
+      for (let i = 0; i < n; i++) {
+        const glyph = run.glyphs[i] as (typeof run.glyphs)[number];
+        const id = glyph.id;
+        ids[i] = id;
+        if (this.advances[id] === undefined) {
+          this.advances[id] = glyph.advanceWidth;
+          this.chars[id] = glyph.codePoints;
+        }
+        const k = (run.positions[i]?.xAdvance ?? glyph.advanceWidth) - glyph.advanceWidth;
+        if (k !== 0) {
+          kern ??= new Array<number>(n).fill(0);
+          kern[i] = k;
+        }
+      }
+      w = { width: run.advanceWidth / this.unitsPerEm, ids, kern };
+      if (this.words.size >= WORDS_KEPT) {
+        let drop = WORDS_KEPT >> 2;
+        for (const key of this.words.keys()) {
+          this.words.delete(key);
+          if (--drop === 0) break;
+        }
+      }
+      this.words.set(ownString(text), w);
+    }
+    return w;
+  }
+
+  /** Advance width of a glyph met in a shaped word, font units. */
+  advance(id: number): number {
+    return this.advances[id] ?? 0;
+  }
+
+  /** The characters a glyph met in a shaped word stands for (its ToUnicode entry). */
+  codePoints(id: number): readonly number[] {
+    return this.chars[id] ?? [];
+  }
+
+  has(codePoint: number): boolean {
+    let ok = this.coverage.get(codePoint);
+    if (ok === undefined) {
+      ok = this.view.hasGlyphForCodePoint(codePoint);
+      this.coverage.set(codePoint, ok);
+    }
+    return ok;
+  }
+}
+
+const shapers = new Map<string, Shaper>();
+
+function shaperOf(file: string): Shaper {
+  let s = shapers.get(file);
+  if (!s) {
+    s = new Shaper(file);
+    shapers.set(file, s);
+  }
+  return s;
+}
 
 export function faceOf(italic: boolean, bold: boolean): Face {
   if (bold) return italic ? 'boldItalic' : 'bold';
@@ -29,10 +146,7 @@ export function faceOf(italic: boolean, bold: boolean): Face {
 }
 
 export class FaceSet {
-  private readonly fonts: Record<Face, Font | null>;
-  private readonly widths: Record<Face, Map<string, number>>;
-  private readonly coverage: Record<Face, Map<number, boolean>>;
-  private readonly recent: Record<Face, Map<string, GlyphRun>>;
+  private readonly shapers: Record<Face, Shaper | null>;
   readonly files: Readonly<Record<Face, string | null>>;
 
   constructor(fallbackFile: string | null) {
@@ -43,41 +157,24 @@ export class FaceSet {
       boldItalic: BOOK_FONT.boldItalic,
       fallback: fallbackFile,
     };
-    this.fonts = {
-      regular: openFont(BOOK_FONT.regular),
-      italic: openFont(BOOK_FONT.italic),
-      bold: openFont(BOOK_FONT.bold),
-      boldItalic: openFont(BOOK_FONT.boldItalic),
-      fallback: fallbackFile ? openFont(fallbackFile) : null,
-    };
-    this.widths = {
-      regular: new Map(),
-      italic: new Map(),
-      bold: new Map(),
-      boldItalic: new Map(),
-      fallback: new Map(),
-    };
-    this.recent = {
-      regular: new Map(),
-      italic: new Map(),
-      bold: new Map(),
-      boldItalic: new Map(),
-      fallback: new Map(),
-    };
-    this.coverage = {
-      regular: new Map(),
-      italic: new Map(),
-      bold: new Map(),
-      boldItalic: new Map(),
-      fallback: new Map(),
+    this.shapers = {
+      regular: shaperOf(BOOK_FONT.regular),
+      italic: shaperOf(BOOK_FONT.italic),
+      bold: shaperOf(BOOK_FONT.bold),
+      boldItalic: shaperOf(BOOK_FONT.boldItalic),
+      fallback: fallbackFile ? shaperOf(fallbackFile) : null,
     };
   }
 
   hasFallback(): boolean {
-    return this.fonts.fallback !== null;
+    return this.shapers.fallback !== null;
   }
 
-  /** Advance width of `text` set in `face` at `size` points (kerning and ligatures included). */
+  /** The face's font file as used (the fallback face without a fallback font is set in the regular). */
+  shaper(face: Face): Shaper {
+    return this.shapers[face] ?? (this.shapers.regular as Shaper);
+  }
+
   /** The width of `text` set in a run's face and size, with its letter spacing. */
   measure(
     text: string,
@@ -87,52 +184,20 @@ export class FaceSet {
     return style.letterSpacing ? w + style.letterSpacing * [...text].length : w;
   }
 
+  /** Advance width of `text` set in `face` at `size` points (kerning and ligatures included). */
   width(face: Face, text: string, size: number): number {
-    const cache = this.widths[face];
-    let w = cache.get(text);
-    if (w === undefined) {
-      const font = this.fonts[face] ?? this.fonts.regular;
-      if (font) {
-        const run = font.layout(text);
-        w = run.advanceWidth / font.unitsPerEm;
-        const recent = this.recent[face];
-        if (recent.size >= RECENT_RUNS) recent.clear();
-        recent.set(text, run);
-      } else w = 0;
-      cache.set(text, w);
-    }
-    return w * size;
-  }
-
-  /**
-   * The glyph run of `text` in `face` (the same shaping its width came from), for drawing: the run
-   * kept when it was measured, else shaped now. Units per em come with it.
-   */
-  shape(face: Face, text: string): { run: GlyphRun; unitsPerEm: number } | null {
-    const font = this.fonts[face] ?? this.fonts.regular;
-    if (!font) return null;
-    const recent = this.recent[face];
-    let run = recent.get(text);
-    if (run) recent.delete(text);
-    else run = font.layout(text);
-    return { run, unitsPerEm: font.unitsPerEm };
+    return this.shaper(face).shape(text).width * size;
   }
 
   /** Whether the face has a glyph for the code point. */
   has(face: Face, codePoint: number): boolean {
-    const cache = this.coverage[face];
-    let ok = cache.get(codePoint);
-    if (ok === undefined) {
-      const font = this.fonts[face];
-      ok = font ? font.hasGlyphForCodePoint(codePoint) : false;
-      cache.set(codePoint, ok);
-    }
-    return ok;
+    const s = this.shapers[face];
+    return s ? s.has(codePoint) : false;
   }
 
   /** Height of capitals above the baseline, as a fraction of the size. */
   capHeight(face: Face): number {
-    const font = this.fonts[face] ?? this.fonts.regular;
-    return font ? font.capHeight / font.unitsPerEm : 0.7;
+    const font = this.shaper(face).font;
+    return font.capHeight / font.unitsPerEm;
   }
 }
