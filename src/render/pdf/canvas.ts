@@ -216,7 +216,8 @@ export class Canvas {
       pdfVersion: '1.7',
       // Words are cached here as finished glyph runs; pdfkit's own cache would keep every word's layout.
       fontLayoutCache: false,
-      font: faces.files.regular ?? undefined,
+      // No default font (pdfkit would load Helvetica's metrics): the faces are registered below.
+      font: null as unknown as string,
       info: {
         Title: info.title,
         ...(info.author ? { Author: info.author } : {}),
@@ -248,11 +249,13 @@ export class Canvas {
       this.doc.on('end', () => resolve(this.sink.finish()));
       this.doc.on('error', reject);
     });
-    // Register every face up front so font ids (F1, F2, …) are the same in every build.
+    // Register every face up front so font ids (F1, F2, …) are the same in every build. pdfkit is
+    // given the thread's fontkit font (keyed by its file, as if opened from it), so its tables are
+    // decoded once per thread, not once per book.
     for (const face of [...BOOK_FACES, 'fallback'] as const) {
       const file = faces.files[face];
       if (!file) continue;
-      this.doc.font(file);
+      this.doc.font(faces.shaper(face).font as unknown as PDFKit.Mixins.PDFFontSource, file);
       this.fonts.set(face, this.pdf._font);
     }
     this.root = this.pdf.struct('Document');
