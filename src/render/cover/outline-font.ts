@@ -1,4 +1,4 @@
-import type { Font } from 'fontkit';
+import type { Font, GlyphRun } from 'fontkit';
 import { assertNever } from '../../model.js';
 import { BOOK_FONT, type FontStyle, openFont } from '../fonts.js';
 
@@ -26,9 +26,29 @@ export function capHeight(style: FontStyle): number {
   return f.capHeight / f.unitsPerEm;
 }
 
+/**
+ * Shaped runs by face, features and text. Shaping does not depend on the size (a size only scales the
+ * run), and fitting a block tries the same words and lines at many sizes: each is shaped once.
+ * Bounded, so a long-running process does not keep every title it ever set.
+ */
+const shapedRuns = new Map<string, GlyphRun>();
+const MAX_SHAPED_RUNS = 2000;
+
+function shape(text: string, style: TextStyle): GlyphRun {
+  const features = style.features ?? [];
+  const key = `${style.font}\u0000${features.join(',')}\u0000${text}`;
+  let run = shapedRuns.get(key);
+  if (!run) {
+    if (shapedRuns.size >= MAX_SHAPED_RUNS) shapedRuns.clear();
+    run = font(style.font).layout(text, features);
+    shapedRuns.set(key, run);
+  }
+  return run;
+}
+
 function layout(text: string, style: TextStyle) {
   const f = font(style.font);
-  const run = f.layout(text, style.features ?? []);
+  const run = shape(text, style);
   const scale = style.size / f.unitsPerEm;
   const extra = (style.tracking ?? 0) * style.size;
   return { run, scale, extra };

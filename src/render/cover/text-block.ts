@@ -155,8 +155,9 @@ export function fitText(text: string, spec: FitSpec): FittedText {
     const style = styleOf(spec, size);
     // Shrink rather than break a word between letters, until the smallest size leaves no choice.
     if (size > spec.minSize && needsBreaking(text, style, spec.maxWidth)) continue;
-    const lines = balancedWrap(text, style, spec.maxWidth);
-    if (lines.length <= linesAllowed(spec, size)) return { lines, size, truncated: false };
+    // Balancing keeps the number of lines greedy wrapping gives: balance only the size that fits.
+    if (wrapWords(text, style, spec.maxWidth).length > linesAllowed(spec, size)) continue;
+    return { lines: balancedWrap(text, style, spec.maxWidth), size, truncated: false };
   }
   const size = spec.minSize;
   const style = styleOf(spec, size);
