@@ -2,14 +2,14 @@ import type { RenderOptions } from '../config.js';
 import type { Story } from '../model.js';
 import { findAuthorCover, normaliseAuthorCover } from './cover/author-image.js';
 import { renderCoverSvg } from './cover/generated.js';
-import { COVER_SIZE, rasteriseSvg, thumbnailOf } from './cover/raster.js';
+import { COVER_SIZE, rasteriseCover, thumbnailOf } from './cover/raster.js';
 import type { CoverImage } from './types.js';
 
 // What the tests reach through this module; the cover's other pieces stay in src/render/cover/.
 export { type CoverColors, colorsFor, contrastRatio, resolveCoverColors } from './cover/colors.js';
 export { buildCoverView, COVER_TEXT, type CoverView, renderCoverSvg } from './cover/generated.js';
 export { measureText } from './cover/outline-font.js';
-export { COVER_JPEG_OPTIONS, COVER_SIZE, rasteriseSvg } from './cover/raster.js';
+export { COVER_JPEG_OPTIONS, COVER_SIZE, rasteriseSvg, THUMBNAIL_SIZE } from './cover/raster.js';
 export { fitText } from './cover/text-block.js';
 
 /**
@@ -32,10 +32,10 @@ export async function makeCover(story: Story, options: RenderOptions): Promise<C
     };
   }
   const { svg, diagnostics } = renderCoverSvg(story, options);
-  const jpeg = await rasteriseSvg(svg);
+  const { jpeg, thumbnail } = await rasteriseCover(svg);
   return {
     jpeg,
-    thumbnail: await thumbnailOf(jpeg),
+    thumbnail,
     width: COVER_SIZE.width,
     height: COVER_SIZE.height,
     origin: 'generated',
