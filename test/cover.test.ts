@@ -162,6 +162,27 @@ describe('generated cover', () => {
     }
   });
 
+  it('lifts the background behind the title and fades it out smoothly towards the corners', async () => {
+    const s = story('glow', { title: 'Glow', coverColors: { background: '#000000', foreground: '#ffffff' } });
+    const glow = hexRgb(buildCoverView(s).view.colors.glow)[1] ?? 0;
+    const cover = await makeCover(s, OPTIONS);
+    const lift = async (x: number, y: number) => (await pixel(cover.jpeg, x, y))[1] ?? 0;
+    // Beside the title the glow is about halfway out; the corners are nearly at the edge of the glow.
+    expect(await lift(160, 1126)).toBeGreaterThan(glow / 3);
+    expect(await lift(160, 1126)).toBeLessThan((glow * 2) / 3);
+    expect(await lift(30, 30)).toBeLessThan(glow / 6);
+    // Down the margin beside the text, the drawing steps by at most two levels at a time: no hard edges.
+    const { data } = await sharp(Buffer.from(renderCoverSvg(s, OPTIONS).svg), { density: 72 })
+      .extract({ left: 160, top: 600, width: 1, height: 1800 })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const green = [...data].filter((_, i) => i % 3 === 1);
+    const steps = green.slice(1).map((v, i) => v - (green[i] ?? 0));
+    expect(Math.max(...steps.map(Math.abs))).toBeLessThanOrEqual(2);
+    expect(steps.filter((d) => d !== 0).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('gives the same bytes when the machine has no fonts at all', async () => {
     const s = story('fontless', { title: 'Hidden Fonts', author: 'Somebody', pairing: 'Zoë/Łukasz' });
     const cover = await makeCover(s, OPTIONS);
