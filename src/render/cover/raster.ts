@@ -38,9 +38,9 @@ const FULL_DENSITY = 72;
 const THUMBNAIL_DENSITY = (FULL_DENSITY * THUMBNAIL_SIZE.width) / COVER_SIZE.width;
 
 /**
- * A cover SVG drawn at `density`, as opaque RGB. The template paints every pixel (its first shape is
- * a background over the whole page), so the alpha channel librsvg adds is dropped, not blended: the
- * same pixels as flattening, without a pass in floating point.
+ * A cover SVG drawn at `density`, as opaque RGB. A cover template paints every pixel (see the head
+ * of cover.svg.hbs; a test checks it), so the alpha channel librsvg adds is dropped, not blended:
+ * the same pixels as flattening, without a pass in floating point.
  */
 function drawSvg(svg: Buffer, density: number): Sharp {
   return sharp(svg, { density }).removeAlpha();
