@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openSync } from 'fontkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, PAGE_SIZE_NAMES, PAGE_SIZES, type RenderOptions } from '../src/config.js';
@@ -12,7 +13,9 @@ import { FicbindError } from '../src/diagnostics.js';
 import { type Note, paragraphText, type Story } from '../src/model.js';
 import { parseStory } from '../src/parse/index.js';
 import { outlineText } from '../src/render/cover/outline-font.js';
+import { BOOK_FONT } from '../src/render/fonts.js';
 import { writePdf } from '../src/render/pdf/index.js';
+import { PlainShaper } from '../src/render/pdf/plain.js';
 import { validateTheme } from '../src/render/pdf/theme.js';
 import type { CoverImage } from '../src/render/types.js';
 import { chapter, para, prose, sceneBreak, story } from './helpers/pdf-story.js';
@@ -128,6 +131,59 @@ describe('the text layer does not depend on what the thread drew before', async 
     expect(entries).toContain('<0131>');
     expect(entries).not.toContain('<>');
   });
+});
+
+describe('plain words are set exactly as fontkit sets them', () => {
+  // Letters, digits, punctuation and the typographer's characters, every pair of them; the words of
+  // the sample stories; and strings rich in the letters of ligatures (fi, ffl, Th, …).
+  const alphabet = [
+    ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+    ...' .,;:!?\'"()[]-/&*%$#@+=<>_',
+    ...'\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00e9\u00e8\u00e0\u00fc\u00f6\u00e7\u00f1\u0142\u0119\u00df\u00c9\u0152\u00a0\u00b7\u00d7\ufb01',
+  ];
+  const words = new Set<string>();
+  for (const a of alphabet) for (const b of alphabet) words.add(a + b);
+  for (const p of sampleStoryPaths()) {
+    const file = fs.statSync(p).isDirectory() ? path.join(p, 'story.txt') : p;
+    if (!fs.existsSync(file)) continue;
+    for (const w of fs.readFileSync(file, 'utf8').split(/\s+/)) if (w) words.add(w).add(w.toUpperCase());
+  }
+  const letters = [...'fiIltThbkjaeo\u2019-.'];
+  let seed = 7;
+  for (let i = 0; i < 20000; i++) {
+    let w = '';
+    for (let k = 0; k < 2 + (i % 6); k++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      w += letters[seed % letters.length];
+    }
+    words.add(w);
+  }
+
+  for (const face of ['regular', 'italic', 'bold', 'boldItalic'] as const) {
+    it(`in ${face}`, () => {
+      const opened = openSync(BOOK_FONT[face]);
+      const font = 'fonts' in opened ? opened.fonts[0] : opened;
+      if (!font) throw new Error('no font');
+      const plain = PlainShaper.of(font);
+      expect(plain).not.toBeNull();
+      let taken = 0;
+      const wrong: string[] = [];
+      for (const w of words) {
+        const r = plain?.shape(w);
+        if (!r) continue;
+        taken++;
+        const run = font.layout(w);
+        const same =
+          run.advanceWidth === r.advanceWidth &&
+          run.glyphs.length === r.glyphs.length &&
+          run.glyphs.every((g, i) => g === r.glyphs[i] && run.positions[i]?.xAdvance === r.xAdvances[i]);
+        if (!same) wrong.push(w);
+      }
+      expect(wrong).toEqual([]);
+      // Nearly every word of a story is plain.
+      expect(taken).toBeGreaterThan(words.size * 0.9);
+    });
+  }
 });
 
 describe('PDF of a hand-made story', async () => {

@@ -7,8 +7,9 @@
  * ids, the kerning inside the word and its width. A glyph's advance and the characters it stands for
  * are kept once per glyph.
  */
-import type { Font } from 'fontkit';
+import type { Font, GlyphRun } from 'fontkit';
 import { BOOK_FONT, openFont } from '../fonts.js';
+import { PlainShaper } from './plain.js';
 
 export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';
 export const BOOK_FACES = ['regular', 'italic', 'bold', 'boldItalic'] as const;
@@ -62,6 +63,8 @@ export class Shaper {
   /** The shared font object: the one pdfkit embeds. */
   readonly font: Font;
   private readonly view: Font;
+  /** fontkit's result for plain words without its shaper (null: the font is always left to fontkit). */
+  private readonly plain: PlainShaper | null;
   readonly unitsPerEm: number;
   private readonly words = new Map<string, Shaped>();
   private readonly coverage = new Map<number, boolean>();
@@ -72,13 +75,15 @@ export class Shaper {
   constructor(file: string) {
     this.font = openFont(file);
     this.view = ownGlyphs(this.font);
+    this.plain = PlainShaper.of(this.view);
     this.unitsPerEm = this.font.unitsPerEm;
   }
 
   shape(text: string): Shaped {
     let w = this.words.get(text);
     if (w === undefined) {
-      const run = this.view.layout(text);
+      const plain = this.plain?.shape(text);
+      const run = plain ?? this.view.layout(text);
       const n = run.glyphs.length;
       const ids = new Array<number>(n);
       let kern: number[] | null = null;
@@ -90,7 +95,8 @@ export class Shaper {
           this.advances[id] = glyph.advanceWidth;
           this.chars[id] = glyph.codePoints;
         }
-        const k = (run.positions[i]?.xAdvance ?? glyph.advanceWidth) - glyph.advanceWidth;
+        const x = plain ? (plain.xAdvances[i] as number) : (run as GlyphRun).positions[i]?.xAdvance;
+        const k = (x ?? glyph.advanceWidth) - glyph.advanceWidth;
         if (k !== 0) {
           kern ??= new Array<number>(n).fill(0);
           kern[i] = k;
