@@ -15,7 +15,7 @@ import { parseStory } from '../src/parse/index.js';
 import { outlineText } from '../src/render/cover/outline-font.js';
 import { BOOK_FONT } from '../src/render/fonts.js';
 import { writePdf } from '../src/render/pdf/index.js';
-import { PlainShaper } from '../src/render/pdf/plain.js';
+import { PlainShaper, scriptOf } from '../src/render/pdf/plain.js';
 import { validateTheme } from '../src/render/pdf/theme.js';
 import type { CoverImage } from '../src/render/types.js';
 import { chapter, para, prose, sceneBreak, story } from './helpers/pdf-story.js';
@@ -140,6 +140,7 @@ describe('plain words are set exactly as fontkit sets them', () => {
     ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
     ...' .,;:!?\'"()[]-/&*%$#@+=<>_',
     ...'\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00e9\u00e8\u00e0\u00fc\u00f6\u00e7\u00f1\u0142\u0119\u00df\u00c9\u0152\u00a0\u00b7\u00d7\ufb01',
+    ...'\u03b1\u03ac\u03a9\u03c2\u0386\u0436\u0416\u044f\u0451\u0404',
   ];
   const words = new Set<string>();
   for (const a of alphabet) for (const b of alphabet) words.add(a + b);
@@ -158,6 +159,19 @@ describe('plain words are set exactly as fontkit sets them', () => {
     }
     words.add(w);
   }
+
+  it("takes each character's script as fontkit detects it", () => {
+    const opened = openSync(BOOK_FONT.regular);
+    const font = 'fonts' in opened ? opened.fonts[0] : opened;
+    const wrong: string[] = [];
+    for (let cp = 0; cp < 0x2150; cp++) {
+      const script = scriptOf(cp);
+      if (script === null) continue;
+      const detected = (font?.layout(String.fromCharCode(cp)) as unknown as { script: string }).script;
+      if (detected !== (script === 'common' ? 'zzzz' : script)) wrong.push(cp.toString(16));
+    }
+    expect(wrong).toEqual([]);
+  });
 
   for (const face of ['regular', 'italic', 'bold', 'boldItalic'] as const) {
     it(`in ${face}`, () => {

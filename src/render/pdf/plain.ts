@@ -6,8 +6,8 @@
  * form, then the pair adjustments of the same GPOS subtables, each found and applied as fontkit's
  * layout engine finds and applies them.
  *
- * A word is taken only when nothing else could happen to it: every character in the Latin and
- * common ranges, none a mark, default-ignorable or fraction slash, and no other substitution able
+ * A word is taken only when nothing else could happen to it: every character a Latin, Greek or
+ * Cyrillic letter or common, none a mark, default-ignorable or fraction slash, and no other substitution able
  * to match anywhere in it (one whose first glyph stands in the word and that cannot be ruled out
  * sends the word to fontkit). A font whose tables go beyond this (variations, AAT, a legacy kern
  * table, no glyph classes) is always left to fontkit.
@@ -20,7 +20,7 @@ interface CmapFont {
   getGlyph(id: number, codePoints: number[]): Glyph;
 }
 
-/** fontkit's decoded OpenType structures, as far as they are read here. */
+/** OpenType structures as fontkit decodes them (and as `RawGpos` reads them), as far as they are read here. */
 type Coverage =
   | { readonly version: 1; readonly glyphs: readonly number[] }
   | {
@@ -33,9 +33,6 @@ type ClassDef =
       readonly version: 2;
       readonly classRangeRecord: readonly { start: number; end: number; class: number }[];
     };
-interface ValueRecord {
-  readonly xAdvance?: number;
-}
 interface LazyArray<T> {
   readonly length: number;
   get(index: number): T;
@@ -51,20 +48,10 @@ interface Subtable {
   readonly extension?: Subtable;
   readonly coverage?: Coverage;
   readonly coverages?: readonly Coverage[];
-  readonly markCoverage?: Coverage;
-  readonly mark1Coverage?: Coverage;
   readonly backtrackCoverage?: readonly Coverage[];
   readonly inputCoverage?: readonly Coverage[];
   readonly lookaheadCoverage?: readonly Coverage[];
   readonly ligatureSets?: LazyArray<readonly Ligature[]>;
-  readonly pairSets?: LazyArray<
-    readonly { readonly secondGlyph: number; readonly value1: ValueRecord; readonly value2: ValueRecord }[]
-  >;
-  readonly classDef1?: ClassDef;
-  readonly classDef2?: ClassDef;
-  readonly classRecords?: LazyArray<
-    LazyArray<{ readonly value1: ValueRecord; readonly value2: ValueRecord }>
-  >;
 }
 interface Lookup {
   readonly lookupType: number;
@@ -92,7 +79,10 @@ interface Tables {
   readonly kern?: unknown;
   readonly morx?: unknown;
   readonly fvar?: unknown;
-  readonly directory: { readonly tables: Record<string, unknown> };
+  readonly directory: { readonly tables: Record<string, { readonly offset: number } | undefined> };
+  /** The font file's bytes (table offsets in `directory` are into them, for TTF and OTF files). */
+  readonly stream: { readonly buffer: Uint8Array };
+  readonly type: string;
 }
 
 /** The features fontkit's default shaper plans for horizontal text, in its order (one stage). */
@@ -162,13 +152,17 @@ interface Prepared {
   /** Glyphs at which a positioning lookup other than pair kerning may apply. */
   readonly positioned: ReadonlySet<number>;
   /** Pair-positioning lookups, in the order (and as often) fontkit applies them. */
-  readonly pairs: readonly (readonly Subtable[])[];
+  readonly pairs: readonly (readonly PairSubtable[])[];
   /** Per pair lookup, first and second glyph → [xAdvance of the first, of the second], or null. */
   readonly memo: Map<number, readonly [number, number] | null>[];
+  readonly gpos: RawGpos | null;
 }
 
-/** fontkit's lookups for the planned global features of a script's default language, sorted by index. */
-function plannedLookups(table: LayoutTable, scriptTag: string): Lookup[] {
+/**
+ * The indexes of fontkit's lookups for the planned global features of a script's default language:
+ * sorted, and as often as the features list them.
+ */
+function plannedIndexes(table: LayoutTable, scriptTag: string): number[] {
   let entry = table.scriptList.find((s) => s.tag === scriptTag);
   if (!entry) {
     for (const tag of DEFAULT_SCRIPTS) {
@@ -178,6 +172,7 @@ function plannedLookups(table: LayoutTable, scriptTag: string): Lookup[] {
   }
   const lang = entry?.script.defaultLangSys;
   if (!lang) return [];
+  // A tag listed twice: fontkit keeps the last.
   const features = new Map<string, { lookupListIndexes: number[] }>();
   for (const i of lang.featureIndexes) {
     const record = table.featureList[i];
@@ -190,13 +185,16 @@ function plannedLookups(table: LayoutTable, scriptTag: string): Lookup[] {
     indexes.push(...feature.lookupListIndexes);
   }
   indexes.sort((a, b) => a - b);
-  return indexes.map((i) => table.lookupList.get(i));
+  return indexes;
 }
 
 /** Whether the lookup skips glyphs a plain word has (base glyphs, ligatures): then no check is exact. */
 function skipsPlainGlyphs(l: Lookup): boolean {
   return l.flags.flags.ignoreBaseGlyphs || l.flags.flags.ignoreLigatures;
 }
+
+/** lookupFlag bits for skipping base glyphs and ligatures. */
+const SKIPS_PLAIN_GLYPHS = 0x2 | 0x4;
 
 export interface PlainRun {
   readonly glyphs: readonly Glyph[];
@@ -207,8 +205,8 @@ export interface PlainRun {
 
 export class PlainShaper {
   private readonly prepared = new Map<string, Prepared | null>();
-  /** Code point → its glyph, with whether it is a Latin letter; null when a word with it is not plain. */
-  private readonly chars = new Map<number, { glyph: Glyph; latin: boolean } | null>();
+  /** Code point → its glyph and script (null: common); null when a word with it is not plain. */
+  private readonly chars = new Map<number, { glyph: Glyph; script: string | null } | null>();
   /** Glyph id → the glyph object of a character met (fontkit's own, for its characters). */
   private readonly glyphs = new Map<number, Glyph>();
   private readonly isMark: (glyph: number) => boolean;
@@ -228,7 +226,8 @@ export class PlainShaper {
   static of(font: Font): PlainShaper | null {
     const t = font as unknown as Tables;
     const has = (tag: string): boolean => tag in t.directory.tables;
-    if (has('morx') || has('fvar') || has('kern') || !has('GPOS')) return null;
+    // Table offsets are into the file's bytes only for TTF and OTF (not WOFF) files.
+    if (t.type !== 'TTF' || has('morx') || has('fvar') || has('kern') || !has('GPOS')) return null;
     const classes = has('GDEF') ? t.GDEF?.glyphClassDef : undefined;
     if (!classes) return null;
     return new PlainShaper(font, t, classes);
@@ -240,16 +239,16 @@ export class PlainShaper {
     const ids = new Array<number>(n);
     /** The characters each glyph stands for, as fontkit carries them through substitution. */
     const chars = new Array<readonly number[]>(n);
-    let latin = false;
+    let script: string | null = null;
     for (let i = 0; i < n; i++) {
       const c = this.char(text.charCodeAt(i));
       if (!c) return null;
       ids[i] = c.glyph.id;
       chars[i] = c.glyph.codePoints;
-      latin ||= c.latin;
+      script ??= c.script;
     }
-    // fontkit takes the script of the first letter with one (Latin here), else none ('zzzz').
-    const p = this.prepare(latin ? 'latn' : 'zzzz');
+    // fontkit takes the script of the first letter with one, else none ('zzzz').
+    const p = this.prepare(script ?? 'zzzz');
     if (!p) return null;
     let ligated = false;
     for (const lookup of p.substitutions) {
@@ -285,7 +284,7 @@ export class PlainShaper {
       x[i] = glyph.advanceWidth;
     }
     for (let l = 0; l < p.pairs.length; l++) {
-      const subtables = p.pairs[l] as readonly Subtable[];
+      const subtables = p.pairs[l] as readonly PairSubtable[];
       const memo = p.memo[l] as Map<number, readonly [number, number] | null>;
       for (let i = 0; i + 1 < m; i++) {
         const a = ids[i] as number;
@@ -293,7 +292,7 @@ export class PlainShaper {
         const key = a * 65536 + b;
         let adj = memo.get(key);
         if (adj === undefined) {
-          adj = pairAdjustment(subtables, a, b);
+          adj = (p.gpos as RawGpos).adjustment(subtables, a, b);
           memo.set(key, adj);
         }
         if (adj) {
@@ -312,18 +311,18 @@ export class PlainShaper {
     return this.glyphs.get(id);
   }
 
-  private char(cp: number): { glyph: Glyph; latin: boolean } | null {
+  private char(cp: number): { glyph: Glyph; script: string | null } | null {
     let c = this.chars.get(cp);
     if (c === undefined) {
       c = null;
-      const script = scriptClass(cp);
+      const script = scriptOf(cp);
       if (script) {
         // The glyph object fontkit's cmap step gives (it keeps the characters it was first made with,
         // which is what fontkit tests for default-ignorables).
         const glyph = this.font.glyphForCodePoint(cp);
         // A mark may be skipped by a lookup (then ligatures and pairs are not contiguous): fontkit's.
         if (glyph.id !== 0 && !this.isMark(glyph.id) && !isDefaultIgnorable(cp)) {
-          c = { glyph, latin: script === 'latin' };
+          c = { glyph, script: script === 'common' ? null : script };
           this.glyphs.set(glyph.id, glyph);
         }
       }
@@ -343,25 +342,29 @@ export class PlainShaper {
 }
 
 /**
- * Whether fontkit's script detection sees a character as a Latin letter or as common (punctuation,
- * digits, symbols), for the blocks whose script assignments have long been settled, so that
- * fontkit's Unicode data and the engine's agree on them; null for anything else (surrogates, marks,
- * the fraction slash, other scripts), which goes to fontkit.
+ * How fontkit's script detection sees a character: the OpenType tag of its script for a Latin, Greek
+ * or Cyrillic letter, 'common' for punctuation, digits and symbols, within the blocks whose script
+ * assignments have long been settled (so fontkit's Unicode data and the engine's agree on them);
+ * null for anything else (surrogates, marks, the fraction slash, other scripts), which goes to fontkit.
  */
-function scriptClass(cp: number): 'latin' | 'common' | null {
+export function scriptOf(cp: number): string | null {
   const settled =
-    cp < 0x0250 ||
-    (cp >= 0x1e00 && cp <= 0x1eff) ||
+    cp < 0x0530 ||
+    (cp >= 0x1e00 && cp <= 0x1fff) ||
     (cp >= 0x2000 && cp <= 0x206f && cp !== 0x2044) ||
     (cp >= 0x20a0 && cp <= 0x20bf) ||
     (cp >= 0x2100 && cp <= 0x214f);
   if (!settled) return null;
   const ch = String.fromCharCode(cp);
-  if (LATIN_SCRIPT.test(ch)) return 'latin';
-  return COMMON_SCRIPT.test(ch) ? 'common' : null;
+  for (const [tag, re] of SCRIPTS) if (re.test(ch)) return tag;
+  return null;
 }
-const LATIN_SCRIPT = /^\p{Script=Latin}$/u;
-const COMMON_SCRIPT = /^\p{Script=Common}$/u;
+const SCRIPTS: readonly (readonly [string, RegExp])[] = [
+  ['latn', /^\p{Script=Latin}$/u],
+  ['grek', /^\p{Script=Greek}$/u],
+  ['cyrl', /^\p{Script=Cyrillic}$/u],
+  ['common', /^\p{Script=Common}$/u],
+];
 
 /** fontkit's default-ignorable characters (its layout engine hides them), for the BMP. */
 function isDefaultIgnorable(ch: number): boolean {
@@ -393,7 +396,8 @@ function isDefaultIgnorable(ch: number): boolean {
 function prepare(t: Tables, script: string): Prepared | null {
   const substitutions: SubstitutionLookup[] = [];
   if (t.GSUB) {
-    for (const lookup of plannedLookups(t.GSUB, script)) {
+    for (const index of plannedIndexes(t.GSUB, script)) {
+      const lookup = t.GSUB.lookupList.get(index);
       const starts = new Set<number>();
       const subtables: { starts: Set<number>; step: SubstitutionStep }[] = [];
       for (let sub of lookup.subTables) {
@@ -409,7 +413,7 @@ function prepare(t: Tables, script: string): Prepared | null {
           step = ligatureStep(sub.coverage, sub.ligatureSets);
         else if (type === 6 && exact && sub.version === 3) step = chainStep(sub);
         const first = new Set<number>();
-        addCoverage(firstCoverage(type, sub, false), first);
+        addCoverage(firstCoverage(type, sub), first);
         for (const g of first) starts.add(g);
         subtables.push({ starts: first, step });
       }
@@ -417,37 +421,32 @@ function prepare(t: Tables, script: string): Prepared | null {
     }
   }
   const positioned = new Set<number>();
-  const pairs: Subtable[][] = [];
-  if (t.GPOS) {
+  const pairs: PairSubtable[][] = [];
+  // Read from the bytes: fontkit's decoding of a lookup builds an object for every anchor and pair.
+  const gpos = t.GPOS ? new RawGpos(t) : null;
+  if (t.GPOS && gpos) {
     // Without a kern feature, fontkit kerns with a legacy kern table (such fonts are refused in `of`).
-    for (const lookup of plannedLookups(t.GPOS, script)) {
-      const subtables: Subtable[] = [];
-      for (let sub of lookup.subTables) {
-        let type = lookup.lookupType;
-        if (type === 9 && sub.extension) {
-          type = sub.lookupType ?? 0;
-          sub = sub.extension;
-        }
-        if (type === 2 && (sub.version === 1 || sub.version === 2)) subtables.push(sub);
-        else addCoverage(firstCoverage(type, sub, true), positioned);
+    for (const index of plannedIndexes(t.GPOS, script)) {
+      const lookup = gpos.lookup(index);
+      const subtables: PairSubtable[] = [];
+      for (const sub of lookup.subtables) {
+        const pair = sub.type === 2 ? gpos.pairSubtable(sub.at) : null;
+        if (pair) subtables.push(pair);
+        else addCoverage(gpos.firstCoverage(sub.type, sub.at), positioned);
       }
       if (subtables.length > 0) {
-        if (skipsPlainGlyphs(lookup) || subtables.length !== lookup.subTables.length) return null;
+        if (lookup.flags & SKIPS_PLAIN_GLYPHS || subtables.length !== lookup.subtables.length) return null;
         pairs.push(subtables);
       }
     }
   }
-  return { substitutions, positioned, pairs, memo: pairs.map(() => new Map()) };
+  return { substitutions, positioned, pairs, memo: pairs.map(() => new Map()), gpos };
 }
 
-/** The coverage a lookup of this type tests the current glyph against before anything else. */
-function firstCoverage(type: number, sub: Subtable, gpos: boolean): Coverage | undefined {
-  if (gpos && (type === 4 || type === 5)) return sub.markCoverage;
-  if (gpos && type === 6) return sub.mark1Coverage;
-  const context = gpos ? 7 : 5;
-  const chaining = gpos ? 8 : 6;
-  if (type === context && sub.version === 3) return sub.coverages?.[0];
-  if (type === chaining && sub.version === 3) return sub.inputCoverage?.[0];
+/** The coverage a substitution of this type tests the current glyph against before anything else. */
+function firstCoverage(type: number, sub: Subtable): Coverage | undefined {
+  if (type === 5 && sub.version === 3) return sub.coverages?.[0];
+  if (type === 6 && sub.version === 3) return sub.inputCoverage?.[0];
   return sub.coverage;
 }
 
@@ -488,25 +487,153 @@ function chainStep(sub: Subtable): SubstitutionStep {
       : 'no';
 }
 
-/** The first pair subtable that applies to `a` followed by `b`, as fontkit's PairPos does. */
-function pairAdjustment(
-  subtables: readonly Subtable[],
-  a: number,
-  b: number,
-): readonly [number, number] | null {
-  for (const t of subtables) {
-    if (!t.coverage) continue;
-    const index = coverageIndex(t.coverage, a);
-    if (index === -1) continue;
-    if (t.version === 1 && t.pairSets) {
-      for (const pair of t.pairSets.get(index))
-        if (pair.secondGlyph === b) return [pair.value1.xAdvance ?? 0, pair.value2.xAdvance ?? 0];
-      continue;
-    }
-    if (t.version === 2 && t.classDef1 && t.classDef2 && t.classRecords) {
-      const record = t.classRecords.get(classOf(t.classDef1, a)).get(classOf(t.classDef2, b));
-      return [record.value1.xAdvance ?? 0, record.value2.xAdvance ?? 0];
-    }
+/** A pair-positioning subtable (format 1 or 2) as read from the font's bytes. */
+interface PairSubtable {
+  readonly format: 1 | 2;
+  /** Where it starts in the font's bytes. */
+  readonly at: number;
+  readonly coverage: Coverage;
+  /** Bytes of a value record of the first glyph, of the second. */
+  readonly size1: number;
+  readonly size2: number;
+  /** Where the xAdvance is in each value record, or -1 when it has none. */
+  readonly x1: number;
+  readonly x2: number;
+  readonly classDef1: ClassDef | null;
+  readonly classDef2: ClassDef | null;
+  readonly class2Count: number;
+}
+
+function bits(n: number): number {
+  let c = 0;
+  for (let v = n & 0xff; v; v >>= 1) c += v & 1;
+  return c;
+}
+
+/**
+ * The GPOS lookups read straight from the font's bytes (OpenType's layout; fontkit reads the same
+ * bytes). Only what plain words need: lookup types and flags, first coverages, pair subtables.
+ */
+class RawGpos {
+  private readonly v: DataView;
+  private readonly lookups: number;
+
+  constructor(t: Tables) {
+    const bytes = t.stream.buffer;
+    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const start = t.directory.tables.GPOS?.offset ?? 0;
+    this.lookups = start + this.u16(start + 8);
   }
-  return null;
+
+  private u16(at: number): number {
+    return this.v.getUint16(at);
+  }
+
+  lookup(index: number): { flags: number; subtables: { type: number; at: number }[] } {
+    const at = this.lookups + this.u16(this.lookups + 2 + 2 * index);
+    const type = this.u16(at);
+    const flags = this.u16(at + 2);
+    const subtables: { type: number; at: number }[] = [];
+    for (let k = 0, n = this.u16(at + 4); k < n; k++) {
+      const sub = at + this.u16(at + 6 + 2 * k);
+      // An extension subtable holds the lookup type and a 32-bit offset to the real subtable.
+      if (type === 9) subtables.push({ type: this.u16(sub + 2), at: sub + this.v.getUint32(sub + 4) });
+      else subtables.push({ type, at: sub });
+    }
+    return { flags, subtables };
+  }
+
+  coverage(at: number): Coverage {
+    const count = this.u16(at + 2);
+    if (this.u16(at) === 1) {
+      const glyphs: number[] = [];
+      for (let k = 0; k < count; k++) glyphs.push(this.u16(at + 4 + 2 * k));
+      return { version: 1, glyphs };
+    }
+    const rangeRecords: { start: number; end: number; startCoverageIndex: number }[] = [];
+    for (let k = 0; k < count; k++) {
+      const r = at + 4 + 6 * k;
+      rangeRecords.push({ start: this.u16(r), end: this.u16(r + 2), startCoverageIndex: this.u16(r + 4) });
+    }
+    return { version: 2, rangeRecords };
+  }
+
+  classDef(at: number): ClassDef {
+    if (this.u16(at) === 1) {
+      const classValueArray: number[] = [];
+      for (let k = 0, n = this.u16(at + 4); k < n; k++) classValueArray.push(this.u16(at + 6 + 2 * k));
+      return { version: 1, startGlyph: this.u16(at + 2), classValueArray };
+    }
+    const classRangeRecord: { start: number; end: number; class: number }[] = [];
+    for (let k = 0, n = this.u16(at + 2); k < n; k++) {
+      const r = at + 4 + 6 * k;
+      classRangeRecord.push({ start: this.u16(r), end: this.u16(r + 2), class: this.u16(r + 4) });
+    }
+    return { version: 2, classRangeRecord };
+  }
+
+  /** The coverage a positioning subtable tests the current glyph against before anything else. */
+  firstCoverage(type: number, at: number): Coverage {
+    const format = this.u16(at);
+    if (type === 7 && format === 3) return this.coverage(at + this.u16(at + 6));
+    if (type === 8 && format === 3) {
+      const input = at + 4 + 2 * this.u16(at + 2);
+      return this.coverage(at + this.u16(input + 2));
+    }
+    // Single, pair, cursive: the coverage; mark to base, ligature or mark: the marks' coverage;
+    // contextual formats 1 and 2: the coverage. All at the same place.
+    return this.coverage(at + this.u16(at + 2));
+  }
+
+  pairSubtable(at: number): PairSubtable | null {
+    const format = this.u16(at);
+    if (format !== 1 && format !== 2) return null;
+    const vf1 = this.u16(at + 4);
+    const vf2 = this.u16(at + 6);
+    const two = format === 2;
+    return {
+      format,
+      at,
+      coverage: this.coverage(at + this.u16(at + 2)),
+      size1: 2 * bits(vf1),
+      size2: 2 * bits(vf2),
+      x1: vf1 & 4 ? 2 * bits(vf1 & 3) : -1,
+      x2: vf2 & 4 ? 2 * bits(vf2 & 3) : -1,
+      classDef1: two ? this.classDef(at + this.u16(at + 8)) : null,
+      classDef2: two ? this.classDef(at + this.u16(at + 10)) : null,
+      class2Count: two ? this.u16(at + 14) : 0,
+    };
+  }
+
+  /** The first pair subtable that applies to `a` followed by `b`, as fontkit's PairPos does. */
+  adjustment(subtables: readonly PairSubtable[], a: number, b: number): readonly [number, number] | null {
+    for (const t of subtables) {
+      const index = coverageIndex(t.coverage, a);
+      if (index === -1) continue;
+      let record: number;
+      if (t.format === 1) {
+        // The pair set of the first glyph: the first pair with the second glyph.
+        const set = t.at + this.u16(t.at + 10 + 2 * index);
+        const size = 2 + t.size1 + t.size2;
+        record = -1;
+        for (let k = 0, n = this.u16(set); k < n; k++) {
+          const r = set + 2 + size * k;
+          if (this.u16(r) === b) {
+            record = r + 2;
+            break;
+          }
+        }
+        if (record === -1) continue;
+      } else {
+        const c1 = classOf(t.classDef1 as ClassDef, a);
+        const c2 = classOf(t.classDef2 as ClassDef, b);
+        record = t.at + 16 + (c1 * t.class2Count + c2) * (t.size1 + t.size2);
+      }
+      return [
+        t.x1 < 0 ? 0 : this.v.getInt16(record + t.x1),
+        t.x2 < 0 ? 0 : this.v.getInt16(record + t.size1 + t.x2),
+      ];
+    }
+    return null;
+  }
 }
