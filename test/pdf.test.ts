@@ -190,7 +190,12 @@ describe('plain words are set exactly as fontkit sets them', () => {
         const same =
           run.advanceWidth === r.advanceWidth &&
           run.glyphs.length === r.glyphs.length &&
-          run.glyphs.every((g, i) => g === r.glyphs[i] && run.positions[i]?.xAdvance === r.xAdvances[i]);
+          run.glyphs.every(
+            (g, i) =>
+              g === r.glyphs[i] &&
+              g.advanceWidth === r.advances[i] &&
+              run.positions[i]?.xAdvance === r.xAdvances[i],
+          );
         if (!same) wrong.push(w);
       }
       expect(wrong).toEqual([]);

@@ -9,6 +9,7 @@
  */
 import type { Font, GlyphRun } from 'fontkit';
 import { BOOK_FONT, openFont } from '../fonts.js';
+import { ThreadCache } from './cache.js';
 import { PlainShaper } from './plain.js';
 
 export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';
@@ -46,17 +47,8 @@ function ownGlyphs(shared: Font): Font {
   return view as unknown as Font;
 }
 
-/** Words kept per font file; beyond this the oldest quarter is let go (a long book's rare words). */
+/** Words kept per font file. */
 const WORDS_KEPT = 1 << 16;
-
-/**
- * V8 keeps a substring of 13 characters or more as a slice of (or a pair of pointers into) the text
- * it was cut from; a key kept for the thread is copied so it does not hold a whole page of an
- * earlier book.
- */
-function ownString(text: string): string {
-  return text.length < 13 ? text : text.split('').join('');
-}
 
 /** One font file as the PDF uses it, for the life of the thread. */
 export class Shaper {
@@ -66,7 +58,7 @@ export class Shaper {
   /** fontkit's result for plain words without its shaper (null: the font is always left to fontkit). */
   private readonly plain: PlainShaper | null;
   readonly unitsPerEm: number;
-  private readonly words = new Map<string, Shaped>();
+  private readonly words = new ThreadCache<Shaped>(WORDS_KEPT);
   private readonly coverage = new Map<number, boolean>();
   /** Per glyph id, once shaped: advance width (font units) and the characters it stands for. */
   private readonly advances: number[] = [];
@@ -91,26 +83,20 @@ export class Shaper {
         const glyph = run.glyphs[i] as (typeof run.glyphs)[number];
         const id = glyph.id;
         ids[i] = id;
+        const advance = plain ? (plain.advances[i] as number) : glyph.advanceWidth;
         if (this.advances[id] === undefined) {
-          this.advances[id] = glyph.advanceWidth;
+          this.advances[id] = advance;
           this.chars[id] = glyph.codePoints;
         }
         const x = plain ? (plain.xAdvances[i] as number) : (run as GlyphRun).positions[i]?.xAdvance;
-        const k = (x ?? glyph.advanceWidth) - glyph.advanceWidth;
+        const k = (x ?? advance) - advance;
         if (k !== 0) {
           kern ??= new Array<number>(n).fill(0);
           kern[i] = k;
         }
       }
       w = { width: run.advanceWidth / this.unitsPerEm, ids, kern };
-      if (this.words.size >= WORDS_KEPT) {
-        let drop = WORDS_KEPT >> 2;
-        for (const key of this.words.keys()) {
-          this.words.delete(key);
-          if (--drop === 0) break;
-        }
-      }
-      this.words.set(ownString(text), w);
+      this.words.set(text, w);
     }
     return w;
   }

@@ -1,10 +1,13 @@
 /**
  * Language-aware hyphenation points (Liang's patterns from the `hyphen` package), chosen by the
- * story's BCP 47 language tag and falling back to US English. Results are cached per word.
+ * story's BCP 47 language tag and falling back to US English. The patterns are loaded once per
+ * thread and the points are cached per word for the thread (bounded), as short stories share most
+ * of their words.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ThreadCache } from './cache.js';
 
 const require = createRequire(import.meta.url);
 const hyphenDir = path.dirname(require.resolve('hyphen/package.json'));
@@ -21,8 +24,19 @@ const ALIASES: Readonly<Record<string, string>> = {
   no: 'nb',
 };
 
+const patternNames = new Map<string, string>();
+
 /** The pattern name used for a language tag (`en-GB` → `en-gb`, `pt-BR` → `pt`, `xx` → `en-us`). */
 export function patternName(language: string): string {
+  let name = patternNames.get(language);
+  if (name === undefined) {
+    name = findPatternName(language);
+    patternNames.set(language, name);
+  }
+  return name;
+}
+
+function findPatternName(language: string): string {
   const tag = language.trim().toLowerCase().replace(/_/g, '-');
   const exists = (name: string): boolean => fs.existsSync(path.join(hyphenDir, 'patterns', `${name}.js`));
   if (tag && exists(tag)) return tag;
@@ -35,17 +49,19 @@ export function patternName(language: string): string {
 
 type HyphenateSync = (text: string, options?: { hyphenChar?: string; minWordLength?: number }) => string;
 
-export class Hyphenator {
-  readonly pattern: string;
+/** Words whose points are kept per pattern set. */
+const WORDS_KEPT = 1 << 16;
+
+/** One pattern set with one minimum word length, for the life of the thread. */
+class Patterns {
   private readonly hyphenate: HyphenateSync;
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly cache = new ThreadCache<readonly number[]>(WORDS_KEPT);
 
   constructor(
-    language: string,
+    pattern: string,
     private readonly minWordLength: number,
   ) {
-    this.pattern = patternName(language);
-    const mod = require(path.join(hyphenDir, 'patterns', `${this.pattern}.js`)) as unknown;
+    const mod = require(path.join(hyphenDir, 'patterns', `${pattern}.js`)) as unknown;
     const create = require(path.join(hyphenDir, 'hyphen.js')) as (
       patterns: unknown,
       options?: object,
@@ -53,10 +69,6 @@ export class Hyphenator {
     this.hyphenate = create(mod, { minWordLength });
   }
 
-  /**
-   * Offsets in `text` where it may break with an added hyphen, ascending. Words with a soft hyphen
-   * of their own keep only the author's points.
-   */
   points(text: string): readonly number[] {
     const cached = this.cache.get(text);
     if (cached) return cached;
@@ -83,5 +95,31 @@ export class Hyphenator {
     }
     this.cache.set(text, out);
     return out;
+  }
+}
+
+const loaded = new Map<string, Patterns>();
+
+export class Hyphenator {
+  readonly pattern: string;
+  private readonly patterns: Patterns;
+
+  constructor(language: string, minWordLength: number) {
+    this.pattern = patternName(language);
+    const key = `${this.pattern} ${minWordLength}`;
+    let p = loaded.get(key);
+    if (!p) {
+      p = new Patterns(this.pattern, minWordLength);
+      loaded.set(key, p);
+    }
+    this.patterns = p;
+  }
+
+  /**
+   * Offsets in `text` where it may break with an added hyphen, ascending. Words with a soft hyphen
+   * of their own keep only the author's points.
+   */
+  points(text: string): readonly number[] {
+    return this.patterns.points(text);
   }
 }

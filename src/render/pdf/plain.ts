@@ -198,6 +198,8 @@ const SKIPS_PLAIN_GLYPHS = 0x2 | 0x4;
 
 export interface PlainRun {
   readonly glyphs: readonly Glyph[];
+  /** Per glyph: its advance width (as its `advanceWidth`, read without decoding its outline). */
+  readonly advances: readonly number[];
   /** Per glyph: advance after positioning, font units. */
   readonly xAdvances: readonly number[];
   readonly advanceWidth: number;
@@ -212,6 +214,9 @@ export class PlainShaper {
   private readonly isMark: (glyph: number) => boolean;
 
   private readonly font: CmapFont;
+  private readonly bytes: DataView;
+  private readonly hmtx: number;
+  private readonly hMetrics: number;
 
   private constructor(
     font: Font,
@@ -219,6 +224,10 @@ export class PlainShaper {
     glyphClasses: ClassDef,
   ) {
     this.font = font as unknown as CmapFont;
+    this.bytes = bytesOf(tables);
+    this.hmtx = tables.directory.tables.hmtx?.offset ?? 0;
+    // numberOfHMetrics, the last field of hhea.
+    this.hMetrics = this.bytes.getUint16((tables.directory.tables.hhea?.offset ?? 0) + 34);
     this.isMark = (g) => classOf(glyphClasses, g) === 3;
   }
 
@@ -228,6 +237,7 @@ export class PlainShaper {
     const has = (tag: string): boolean => tag in t.directory.tables;
     // Table offsets are into the file's bytes only for TTF and OTF (not WOFF) files.
     if (t.type !== 'TTF' || has('morx') || has('fvar') || has('kern') || !has('GPOS')) return null;
+    if (!has('hmtx') || !has('hhea')) return null;
     const classes = has('GDEF') ? t.GDEF?.glyphClassDef : undefined;
     if (!classes) return null;
     return new PlainShaper(font, t, classes);
@@ -272,6 +282,7 @@ export class PlainShaper {
     }
     const m = ids.length;
     const glyphs = new Array<Glyph>(m);
+    const advances = new Array<number>(m);
     const x = new Array<number>(m);
     for (let i = 0; i < m; i++) {
       const id = ids[i] as number;
@@ -281,7 +292,8 @@ export class PlainShaper {
       if (p.positioned.has(id) || this.isMark(id) || (first !== undefined && isDefaultIgnorable(first)))
         return null;
       glyphs[i] = glyph;
-      x[i] = glyph.advanceWidth;
+      advances[i] = this.advance(id);
+      x[i] = advances[i] as number;
     }
     for (let l = 0; l < p.pairs.length; l++) {
       const subtables = p.pairs[l] as readonly PairSubtable[];
@@ -303,7 +315,16 @@ export class PlainShaper {
     }
     let advanceWidth = 0;
     for (let i = 0; i < m; i++) advanceWidth += x[i] as number;
-    return { glyphs, xAdvances: x, advanceWidth };
+    return { glyphs, advances, xAdvances: x, advanceWidth };
+  }
+
+  /**
+   * A glyph's advance width from the hmtx table, as fontkit's `advanceWidth` gives it for a font
+   * without variations (which also decodes the glyph's outline, for vertical metrics).
+   */
+  private advance(id: number): number {
+    const i = Math.min(id, this.hMetrics - 1);
+    return i < 0 ? 0 : this.bytes.getUint16(this.hmtx + 4 * i);
   }
 
   /** The glyph object of a character's glyph, met in `char`. */
@@ -510,6 +531,12 @@ function bits(n: number): number {
   return c;
 }
 
+/** The font file's bytes. */
+function bytesOf(t: Tables): DataView {
+  const b = t.stream.buffer;
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /**
  * The GPOS lookups read straight from the font's bytes (OpenType's layout; fontkit reads the same
  * bytes). Only what plain words need: lookup types and flags, first coverages, pair subtables.
@@ -519,8 +546,7 @@ class RawGpos {
   private readonly lookups: number;
 
   constructor(t: Tables) {
-    const bytes = t.stream.buffer;
-    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.v = bytesOf(t);
     const start = t.directory.tables.GPOS?.offset ?? 0;
     this.lookups = start + this.u16(start + 8);
   }
