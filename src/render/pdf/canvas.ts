@@ -180,6 +180,8 @@ export class Canvas {
   private readonly fonts = new Map<Face, EmbeddedFont>();
   /** Encoded words per face. */
   private readonly encoded = new Map<Face, Map<string, Fragment>>();
+  /** Per embedded font: font glyph id → its subset id as four hex digits, once used in this book. */
+  private readonly hexes = new Map<EmbeddedFont, string[]>();
   private readonly colors = new Map<string, string>();
   /** pdfkit's marked-content class (the structure tree accepts only its instances), once known. */
   private StructContent: StructContentClass | null = null;
@@ -399,18 +401,29 @@ export class Canvas {
     if (!e) {
       // What pdfkit's font.encode does, from the word's shaping (one shaping per word and thread).
       const f = this.font(face);
+      let hexes = this.hexes.get(f);
+      if (!hexes) {
+        hexes = [];
+        this.hexes.set(f, hexes);
+      }
       const shaper = this.faces.shaper(face);
-      const { ids, kern } = shaper.shape(text.replace(/\u00ad/g, ''));
+      const { ids, kern } = shaper.shape(text.includes('\u00ad') ? text.replace(/\u00ad/g, '') : text);
       const scale = 1000 / shaper.unitsPerEm;
       let body = '';
       let run = '';
       let last = 0;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i] as number;
-        const gid = f.subset.includeGlyph(id);
-        f.widths[gid] ??= shaper.advance(id) * scale;
-        f.unicode[gid] ??= shaper.codePoints(id) as number[];
-        run += `0000${gid.toString(16)}`.slice(-4);
+        let hex = hexes[id];
+        if (hex === undefined) {
+          // The glyph's first use in this book: its place in the subset, width and characters.
+          const gid = f.subset.includeGlyph(id);
+          f.widths[gid] ??= shaper.advance(id) * scale;
+          f.unicode[gid] ??= shaper.codePoints(id) as number[];
+          hex = `0000${gid.toString(16)}`.slice(-4);
+          hexes[id] = hex;
+        }
+        run += hex;
         const adj = kern ? (kern[i] as number) * scale : 0;
         if (i === ids.length - 1) last = adj;
         else if (Math.abs(adj) > 0.001) {
