@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSync } from 'fontkit';
+import { type Font, openSync } from 'fontkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, PAGE_SIZE_NAMES, PAGE_SIZES, type RenderOptions } from '../src/config.js';
@@ -160,14 +160,21 @@ describe('plain words are set exactly as fontkit sets them', () => {
     words.add(w);
   }
 
-  it("takes each character's script as fontkit detects it", () => {
-    const opened = openSync(BOOK_FONT.regular);
+  /** A font object of its own for the test (not the thread's shared one). */
+  function bookFont(face: keyof typeof BOOK_FONT & string): Font {
+    const opened = openSync(BOOK_FONT[face]);
     const font = 'fonts' in opened ? opened.fonts[0] : opened;
+    if (!font) throw new Error(`no font in ${BOOK_FONT[face]}`);
+    return font;
+  }
+
+  it("takes each character's script as fontkit detects it", () => {
+    const font = bookFont('regular');
     const wrong: string[] = [];
     for (let cp = 0; cp < 0x2150; cp++) {
       const script = scriptOf(cp);
       if (script === null) continue;
-      const detected = (font?.layout(String.fromCharCode(cp)) as unknown as { script: string }).script;
+      const detected = (font.layout(String.fromCharCode(cp)) as unknown as { script: string }).script;
       if (detected !== (script === 'common' ? 'zzzz' : script)) wrong.push(cp.toString(16));
     }
     expect(wrong).toEqual([]);
@@ -175,9 +182,7 @@ describe('plain words are set exactly as fontkit sets them', () => {
 
   for (const face of ['regular', 'italic', 'bold', 'boldItalic'] as const) {
     it(`in ${face}`, () => {
-      const opened = openSync(BOOK_FONT[face]);
-      const font = 'fonts' in opened ? opened.fonts[0] : opened;
-      if (!font) throw new Error('no font');
+      const font = bookFont(face);
       const plain = PlainShaper.of(font);
       expect(plain).not.toBeNull();
       let taken = 0;
