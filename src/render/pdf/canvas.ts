@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Box, Glue, RunStyle, StructTag } from './blocks.js';
 import { BOOK_FACES, type Face, type FaceSet } from './faces.js';
+import { keepSubsetGlyphs } from './subset.js';
 
 /** The parts of pdfkit's embedded font we use (not in its public typings). */
 interface EmbeddedFont {
@@ -258,6 +259,7 @@ export class Canvas {
       const file = faces.files[face];
       if (!file) continue;
       this.doc.font(faces.shaper(face).font as unknown as PDFKit.Mixins.PDFFontSource, file);
+      keepSubsetGlyphs(this.pdf._font.subset);
       this.fonts.set(face, this.pdf._font);
     }
     this.root = this.pdf.struct('Document');
