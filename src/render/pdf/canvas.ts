@@ -76,6 +76,9 @@ interface Internals {
  */
 const CONTENT_LEVEL = 1;
 
+/** A page's content stream before it is compressed: one buffer for the thread, grown as needed. */
+let contentBuffer = Buffer.allocUnsafe(1 << 16);
+
 /**
  * The PDF file as it is written: pdfkit's output copied into large buffers. (pdfkit pushes every
  * object as several small chunks through a stream; holding those, and the slack of zlib's output
@@ -276,13 +279,23 @@ export class Canvas {
   /** The current page's operators → its content stream, compressed here (pdfkit writes it as is). */
   private endContent(): void {
     if (this.parts.length === 0) return;
-    const raw = Buffer.from(`${this.parts.join('\n')}\n`, 'latin1');
+    // The operators, a line each, written straight into a buffer kept for the thread.
+    let size = 0;
+    for (const part of this.parts) size += part.length + 1;
+    if (contentBuffer.length < size)
+      contentBuffer = Buffer.allocUnsafe(Math.max(size, contentBuffer.length * 2));
+    const buf = contentBuffer;
+    let pos = 0;
+    for (const part of this.parts) {
+      pos += buf.write(part, pos, 'latin1');
+      buf[pos++] = 10;
+    }
     this.parts = [];
     const content = this.pdf.page.content;
-    const z = zlib.deflateSync(raw, { level: CONTENT_LEVEL });
+    const z = zlib.deflateSync(buf.subarray(0, pos), { level: CONTENT_LEVEL });
     content.compress = false;
     content.buffer = [z];
-    content.uncompressedLength = raw.length;
+    content.uncompressedLength = pos;
     content.data.Length = z.length;
     content.data.Filter = 'FlateDecode';
   }
