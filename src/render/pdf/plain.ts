@@ -7,10 +7,10 @@
  * layout engine finds and applies them.
  *
  * A word is taken only when nothing else could happen to it: every character a Latin, Greek or
- * Cyrillic letter or common, none a mark, default-ignorable or fraction slash, and no other substitution able
- * to match anywhere in it (one whose first glyph stands in the word and that cannot be ruled out
- * sends the word to fontkit). A font whose tables go beyond this (variations, AAT, a legacy kern
- * table, no glyph classes) is always left to fontkit.
+ * Cyrillic letter or common, none a mark, default-ignorable or fraction slash, and no other
+ * substitution able to match anywhere in it (one whose first glyph stands in the word and that
+ * cannot be ruled out sends the word to fontkit). A font whose tables go beyond this (variations,
+ * AAT, WOFF, a legacy kern table, no glyph classes) is always left to fontkit.
  */
 import type { Font, Glyph } from 'fontkit';
 
