@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic, Series } from '../model.js';
+import { yaml } from '../yaml.js';
 import { languageTag } from './header.js';
 
 /** Metadata a YAML sidecar (`stories/<slug>.yaml`, `story.yaml`) or front matter may set. */
@@ -42,6 +43,7 @@ const COLOR_KEYS = ['background', 'foreground', 'accent'];
 
 /** Parses YAML metadata. `firstLine` shifts line numbers for front matter inside a story file. */
 export function parseSidecar(text: string, file: string, firstLine = 1): SidecarResult {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const lineOf = (node: YamlNode | null | undefined): number | null =>

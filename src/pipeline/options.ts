@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
 import {
   DEFAULT_TEMPLATES_DIR,
   FORMATS,
@@ -10,6 +9,7 @@ import {
   type PageSizeName,
 } from '../config.js';
 import { UsageError } from '../diagnostics.js';
+import { yaml } from '../yaml.js';
 
 /** A CI matrix slice: the `index`-th (1-based) of `count` stable slices of the stories. */
 export interface Shard {
@@ -245,7 +245,7 @@ export function loadConfig(
     try {
       raw = file.endsWith('.json')
         ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>).ficbind
-        : YAML.parse(fs.readFileSync(file, 'utf8'));
+        : yaml().parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
       throw configError(shown, `cannot be read: ${err instanceof Error ? err.message : String(err)}`);
     }
