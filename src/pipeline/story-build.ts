@@ -86,15 +86,20 @@ export async function renderStory(
     buildDate: resolveBuildDate(story),
   };
   const book = settings.typography ? applyTypography(story) : story;
-  const diagnostics: Diagnostic[] = [];
-  const cover = settings.cover ? await (await coverMaker())(book, render) : null;
-  if (cover) diagnostics.push(...cover.diagnostics);
+  // libvips draws the cover on a thread of its own while this one renders the pages and loads the
+  // writers (on a thread's first story, loading them takes longer than the cover). The writers wait for it.
+  const covering = settings.cover ? coverMaker().then((make) => make(book, render)) : Promise.resolve(null);
+  // Awaited below; this only keeps a cover that fails early from counting as an unhandled rejection.
+  covering.catch(() => undefined);
   // The pages are rendered once and laid out by every writer; their warnings are said once.
-  const pages = renderPages(book, render, cover !== null);
-  diagnostics.push(...renderDiagnostics(book));
+  const pages = renderPages(book, render, settings.cover);
+  const pageDiagnostics = renderDiagnostics(book);
+  const writers = await Promise.all(settings.formats.map((format) => WRITERS[format]()));
+  const cover = await covering;
+  const diagnostics: Diagnostic[] = [...(cover?.diagnostics ?? []), ...pageDiagnostics];
   const files: { format: Format; bytes: Buffer }[] = [];
-  for (const format of settings.formats) {
-    const write = await WRITERS[format]();
+  for (const [i, format] of settings.formats.entries()) {
+    const write = writers[i] as Writer;
     const result = await write(book, render, cover, pages);
     diagnostics.push(...result.diagnostics);
     files.push({ format, bytes: result.bytes });
