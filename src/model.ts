@@ -165,9 +165,16 @@ const WHITESPACE = new Set([
   0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
 ]);
 
+/** Chapters are never changed once made, so each is counted once (a build asks for every book and report). */
+const counted = new WeakMap<Chapter, number>();
+
 export function chapterWords(chapter: Chapter): number {
-  let n = 0;
-  for (const b of chapter.blocks) if (b.kind === 'paragraph') n += countWords(paragraphText(b));
+  let n = counted.get(chapter);
+  if (n === undefined) {
+    n = 0;
+    for (const b of chapter.blocks) if (b.kind === 'paragraph') n += countWords(paragraphText(b));
+    counted.set(chapter, n);
+  }
   return n;
 }
 
