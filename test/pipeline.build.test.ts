@@ -169,18 +169,19 @@ describe('ficbind build', () => {
     expect(built.sort()).toEqual(all);
   });
 
-  it('makes byte-identical books and reports with --jobs 1 and --jobs 2', () => {
+  it('makes byte-identical books and reports on the main thread (one or two at a time) and on two workers', () => {
     const dir = project(THREE);
-    const run = (jobs: string) => {
-      const out = `out-${jobs}`;
+    // --jobs 1: one story at a time on the main thread; no --jobs (little text): two at a time on the main
+    // thread; --jobs 2: two worker threads.
+    const run = (jobs: string | null) => {
+      const out = `out-${jobs ?? 'default'}`;
       const r = ficbind(
         dir,
         'build',
         '--format',
         'epub,pdf',
         '--no-cover',
-        '--jobs',
-        jobs,
+        ...(jobs ? ['--jobs', jobs] : []),
         '--out',
         out,
         '--json',
@@ -200,10 +201,13 @@ describe('ficbind build', () => {
       return { books, stories };
     };
     const one = run('1');
+    const shared = run(null);
     const two = run('2');
     expect(Object.keys(one.books)).toHaveLength(6);
     expect(two.books).toEqual(one.books);
     expect(two.stories).toEqual(one.stories);
+    expect(shared.books).toEqual(one.books);
+    expect(shared.stories).toEqual(one.stories);
   });
 
   it('refuses two stories that would write the same book before writing anything', () => {

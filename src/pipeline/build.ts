@@ -13,7 +13,7 @@ import {
   writeManifest,
 } from './manifest.js';
 import { type BuildOptions, type ResolvedBuildOptions, resolveBuildOptions } from './options.js';
-import { runStoryPool } from './pool.js';
+import { type PoolPlan, runStoryPool } from './pool.js';
 import {
   type BuildCache,
   cacheRecord,
@@ -86,31 +86,36 @@ async function storySize(source: string): Promise<number> {
 }
 
 /**
- * A worker costs about a second of CPU to start (its own copy of pdfkit, fontkit, sharp and the templates,
- * and a cold JIT), so a second worker only pays off with enough text to share: about this many bytes.
+ * A worker costs about half a second of CPU to start (its own copy of pdfkit, fontkit, sharp, the
+ * templates, and a cold JIT), so workers only pay off with enough text to share: about this many bytes
+ * for each worker.
  */
-const BYTES_PER_EXTRA_WORKER = 256 * 1024;
+const BYTES_PER_WORKER = 256 * 1024;
 
 /**
- * The order and the number of workers for a build. The longest stories go first, so one long story does
- * not start last and keep the others waiting; only the order of work changes, the report is still sorted
- * by path. A `--jobs` the user gave is obeyed; the default (one per core) starts fewer workers when there
- * is too little text for them to share.
+ * The order of work and where it runs. The longest stories go first, so one long story does not start
+ * last and keep the others waiting; only the order of work changes, the report is still sorted by path.
+ * A `--jobs` the user gave is obeyed (1: on the main thread, more: that many workers). By default (one job
+ * per core) a build with too little text to share between workers runs on the main thread, two stories
+ * at a time.
  */
 async function plan(
   tasks: readonly StoryTask[],
   jobs: number,
   jobsGiven: boolean,
-): Promise<{ tasks: StoryTask[]; workers: number }> {
+): Promise<{ tasks: StoryTask[]; pool: PoolPlan }> {
   const sizes = await Promise.all(tasks.map((t) => storySize(t.source)));
   const total = sizes.reduce((a, b) => a + b, 0);
   const ordered = tasks
     .map((task, i) => ({ task, size: sizes[i] ?? 0 }))
     .sort((a, b) => b.size - a.size || (a.task.source < b.task.source ? -1 : 1))
     .map((t) => t.task);
-  const worthStarting = jobsGiven ? jobs : 1 + Math.floor(total / BYTES_PER_EXTRA_WORKER);
-  const workers = Math.max(1, Math.min(jobs, ordered.length, worthStarting));
-  return { tasks: ordered, workers };
+  const workers = Math.min(jobs, ordered.length, jobsGiven ? jobs : Math.floor(total / BYTES_PER_WORKER));
+  const pool: PoolPlan =
+    jobs > 1 && workers > 1
+      ? { jobs: workers, on: 'workers' }
+      : { jobs: Math.min(jobs, 2), on: 'main-thread' };
+  return { tasks: ordered, pool };
 }
 
 function settingsOf(options: ResolvedBuildOptions): BookSettings {
@@ -228,7 +233,7 @@ export async function build(
 
   if (tasks.length > 0) {
     const work = await plan(tasks, resolved.jobs, resolved.jobsGiven);
-    await runStoryPool(work.tasks, work.workers, {
+    await runStoryPool(work.tasks, work.pool, {
       onStart: events.onStart,
       onDone: async (outcome) => {
         for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);

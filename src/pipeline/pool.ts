@@ -50,32 +50,50 @@ export interface PoolEvents {
   readonly onDone?: (outcome: StoryOutcome) => void | Promise<void>;
 }
 
-/** One story after another on this thread, each awaited through `onDone` before the next starts. */
-async function runInThisThread(tasks: readonly StoryTask[], events: PoolEvents): Promise<void> {
+/**
+ * `lanes` stories at a time on this thread. Two stories in flight on one thread share it well: while one
+ * waits for libvips to draw its cover, or for its books to reach the disk, the other's JavaScript runs.
+ */
+async function runInThisThread(
+  tasks: readonly StoryTask[],
+  lanes: number,
+  events: PoolEvents,
+): Promise<void> {
   const { buildStory } = await import('./story-build.js');
-  for (const task of tasks) {
-    events.onStart?.(task.source);
-    await events.onDone?.(await buildStory(task));
-  }
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const task = tasks[next++] as StoryTask;
+      events.onStart?.(task.source);
+      await events.onDone?.(await buildStory(task));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, tasks.length)) }, lane));
+}
+
+/** Where a build's stories are made: `jobs` at a time, on worker threads or on the main thread. */
+export interface PoolPlan {
+  readonly jobs: number;
+  readonly on: 'workers' | 'main-thread';
 }
 
 /**
- * Builds the stories, at most `jobs` at once, and hands each outcome to `onDone`; outcomes are not kept,
- * so a finished story's books leave memory once they are written. `onStart` names exactly the stories
- * being built.
+ * Builds the stories, `plan.jobs` at once, and hands each outcome to `onDone`; outcomes are not kept, so
+ * a finished story's books leave memory once they are written. `onStart` names exactly the stories being
+ * built.
  *
- * With more than one job, each runs on a worker thread of a piscina pool. With one, the stories are built
- * on this thread: a worker would load a second copy of every module and keep a second JavaScript heap,
- * which cost a one-story build about 50 MiB and 0.4 s of CPU. (`buildStory` never throws; a story that
- * fails comes back with its errors either way.)
+ * On workers, each job is a worker thread of a piscina pool. On the main thread there is no worker: a
+ * worker loads a second copy of every module and keeps a second JavaScript heap, which cost a one-story
+ * build about 50 MiB and 0.4 s of CPU. (`buildStory` never throws; a story that fails comes back with its
+ * errors either way.)
  */
 export async function runStoryPool(
   tasks: readonly StoryTask[],
-  jobs: number,
+  plan: PoolPlan,
   events: PoolEvents = {},
 ): Promise<void> {
-  const threads = Math.max(1, Math.min(jobs, tasks.length));
-  if (threads === 1) return runInThisThread(tasks, events);
+  if (plan.on === 'main-thread') return runInThisThread(tasks, plan.jobs, events);
+  const threads = Math.max(1, Math.min(plan.jobs, tasks.length));
   const pool = new Piscina<StoryTask, StoryOutcome>({
     ...workerModule(),
     minThreads: threads,
