@@ -17,6 +17,7 @@ import { type PoolPlan, runStoryPool } from './pool.js';
 import {
   type BuildCache,
   cacheRecord,
+  type FolderIndex,
   inputsFingerprint,
   newEntry,
   stampOutputs,
@@ -197,9 +198,10 @@ export async function build(
   const pending: string[] = [];
   // Checked all at once: each check is a few small reads, and waiting on them one by one left the
   // process idle most of the time.
+  const folders: FolderIndex = new Map();
   const checks = await Promise.all(
     sources.map(async (source) => {
-      const inputs = await inputsFingerprint(source, context);
+      const inputs = await inputsFingerprint(source, context, folders);
       const last = previous.get(source);
       const entry = cache.get(source);
       const fresh =

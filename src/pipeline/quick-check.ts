@@ -35,10 +35,33 @@ async function statOrNull(file: string): Promise<{ size: number; mtimeMs: number
   }
 }
 
+/**
+ * The files of each folder by lower-cased name, read once per build: a folder of a thousand stories was
+ * read a thousand times, once for each story's cover candidates.
+ */
+export type FolderIndex = Map<string, Promise<Map<string, string[]>>>;
+
+function namesIn(dir: string, index: FolderIndex): Promise<Map<string, string[]>> {
+  let names = index.get(dir);
+  if (!names) {
+    names = fs.readdir(dir).then((entries) => {
+      const byLower = new Map<string, string[]>();
+      for (const e of entries) {
+        const key = e.toLowerCase();
+        byLower.set(key, [...(byLower.get(key) ?? []), e]);
+      }
+      return byLower;
+    });
+    index.set(dir, names);
+  }
+  return names;
+}
+
 /** Images in `dir` the cover maker may pick for these base names (case-insensitively, any cover extension). */
-async function imagesNamed(dir: string, names: readonly string[]): Promise<string[]> {
+async function imagesNamed(dir: string, names: readonly string[], index: FolderIndex): Promise<string[]> {
+  const files = await namesIn(dir, index);
   const wanted = new Set(names.flatMap((n) => COVER_EXTENSIONS.map((e) => `${n}.${e}`.toLowerCase())));
-  return (await fs.readdir(dir)).filter((e) => wanted.has(e.toLowerCase())).map((e) => path.join(dir, e));
+  return [...wanted].flatMap((w) => files.get(w) ?? []).map((e) => path.join(dir, e));
 }
 
 /** The `cover:` a sidecar or front matter names, if any. */
@@ -52,7 +75,7 @@ function declaredCover(yaml: string, file: string, firstLine = 1): string | null
  * use (a `cover:` in the sidecar or front matter, `<name>.jpg|png|…` beside a story file, `cover.*` in a
  * story folder). Absent candidates count too: adding one changes the book.
  */
-async function inputFiles(source: string): Promise<string[]> {
+async function inputFiles(source: string, index: FolderIndex): Promise<string[]> {
   const folder = (await fs.stat(source)).isDirectory();
   const dir = folder ? source : path.dirname(source);
   const stem = storyStem(source);
@@ -63,7 +86,11 @@ async function inputFiles(source: string): Promise<string[]> {
         .map((n) => path.join(source, n))
     : [source];
   const sidecars = sidecarCandidates(source, folder);
-  const images = await imagesNamed(dir, folder ? ['cover'] : [path.basename(stem), slugFromPath(source)]);
+  const images = await imagesNamed(
+    dir,
+    folder ? ['cover'] : [path.basename(stem), slugFromPath(source)],
+    index,
+  );
   for (const sidecar of sidecars) {
     try {
       const cover = declaredCover(await fs.readFile(sidecar, 'utf8'), sidecar);
@@ -84,12 +111,16 @@ async function inputFiles(source: string): Promise<string[]> {
 /**
  * One hash of what a story's books are made from: the bytes of its input files (and which candidate
  * files are absent), the build context, and the date the books will carry. Null when the story's
- * source cannot be read (the worker will report why).
+ * source cannot be read (the worker will report why). `index` is shared by the stories of one build.
  */
-export async function inputsFingerprint(source: string, context: FingerprintContext): Promise<string | null> {
+export async function inputsFingerprint(
+  source: string,
+  context: FingerprintContext,
+  index: FolderIndex = new Map(),
+): Promise<string | null> {
   let files: string[];
   try {
-    files = await inputFiles(source);
+    files = await inputFiles(source, index);
   } catch {
     return null;
   }
