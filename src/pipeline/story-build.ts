@@ -86,15 +86,18 @@ export async function renderStory(
     buildDate: resolveBuildDate(story),
   };
   const book = settings.typography ? applyTypography(story) : story;
-  // libvips draws the cover on a thread of its own while this one renders the pages and loads the
-  // writers (on a thread's first story, loading them takes longer than the cover). The writers wait for it.
-  const covering = settings.cover ? coverMaker().then((make) => make(book, render)) : Promise.resolve(null);
-  // Awaited below; this only keeps a cover that fails early from counting as an unhandled rejection.
+  // The writers' modules start loading, and the cover is set (its text laid out here) and handed to
+  // libvips, which draws it on a thread of its own while this one renders the pages. The writers wait
+  // for it. (`catch`: each promise is awaited below; this only keeps an early failure from counting as
+  // an unhandled rejection.)
+  const loading = Promise.all(settings.formats.map((format) => WRITERS[format]()));
+  loading.catch(() => undefined);
+  const covering = settings.cover ? (await coverMaker())(book, render) : Promise.resolve(null);
   covering.catch(() => undefined);
   // The pages are rendered once and laid out by every writer; their warnings are said once.
   const pages = renderPages(book, render, settings.cover);
   const pageDiagnostics = renderDiagnostics(book);
-  const writers = await Promise.all(settings.formats.map((format) => WRITERS[format]()));
+  const writers = await loading;
   const cover = await covering;
   const diagnostics: Diagnostic[] = [...(cover?.diagnostics ?? []), ...pageDiagnostics];
   const files: { format: Format; bytes: Buffer }[] = [];
