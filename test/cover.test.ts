@@ -79,6 +79,11 @@ async function regionStdev(
   return Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev));
 }
 
+/** Writes a one-colour image of the given size; the format follows the file's extension. */
+async function solidImage(file: string, width: number, height: number, background: string): Promise<void> {
+  await sharp({ create: { width, height, channels: 3, background } }).toFile(file);
+}
+
 async function pixel(jpeg: Buffer, x: number, y: number): Promise<number[]> {
   const { data } = await sharp(jpeg).extract({ left: x, top: y, width: 1, height: 1 }).raw().toBuffer({
     resolveWithObject: true,
@@ -479,9 +484,7 @@ describe("author's cover", () => {
 
   it('is found next to a story file by the story name, and inside a story folder as cover.*', async () => {
     const dir = folderWith('author-found');
-    await sharp({ create: { width: 800, height: 1280, channels: 4, background: '#20a040' } })
-      .png()
-      .toFile(path.join(dir, 'next-door.png'));
+    await solidImage(path.join(dir, 'next-door.png'), 800, 1280, '#20a040');
     const beside = await makeCover(storyIn(dir, 'next-door'), OPTIONS);
     expect(beside.origin).toBe('author');
     expect(await pixel(beside.jpeg, 800, 1280)).toSatisfy(
@@ -489,9 +492,7 @@ describe("author's cover", () => {
     );
 
     const folderStory = storyIn(dir, 'in-folder', {}, 'folder');
-    await sharp({ create: { width: 1000, height: 1600, channels: 3, background: '#a02020' } })
-      .webp()
-      .toFile(path.join(folderStory.source.path, 'cover.webp'));
+    await solidImage(path.join(folderStory.source.path, 'cover.webp'), 1000, 1600, '#a02020');
     const inside = await makeCover(folderStory, OPTIONS);
     expect(inside.origin).toBe('author');
     expect((await sharp(inside.jpeg).metadata()).format).toBe('jpeg');
@@ -513,9 +514,7 @@ describe("author's cover", () => {
   it('outside the folder holding the story is refused', async () => {
     const dir = folderWith('author-escape/stories');
     const outside = path.join(tmp, 'author-escape', 'secret.png');
-    await sharp({ create: { width: 10, height: 16, channels: 3, background: '#000' } })
-      .png()
-      .toFile(outside);
+    await solidImage(outside, 10, 16, '#000');
     const d = await coverError(storyIn(dir, 'escape', { cover: path.join(dir, '..', 'secret.png') }));
     expect(d.code).toBe('cover-outside-story');
     expect(d.message).toContain('secret.png');
@@ -563,9 +562,7 @@ describe("author's cover", () => {
 
   it('warns when the image is small or a very different shape', async () => {
     const dir = folderWith('author-small');
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#888' } })
-      .png()
-      .toFile(path.join(dir, 'small.png'));
+    await solidImage(path.join(dir, 'small.png'), 300, 200, '#888');
     const cover = await makeCover(storyIn(dir, 'small'), OPTIONS);
     expect([cover.origin, cover.width, cover.height]).toEqual(['author', 1600, 2560]);
     expect(cover.diagnostics.map((d) => d.code)).toEqual(['cover-low-resolution', 'cover-cropped']);
