@@ -40,6 +40,15 @@ describe('labels.json: the words the book says', () => {
     }
   });
 
+  it('the EPUB package says its accessibility summary in the words of labels.json', async () => {
+    const templatesDir = templatesWith((l) => {
+      l.accessibilitySummary = 'Plain prose, chapter by chapter.';
+    });
+    const epub = await openEpub((await writeEpub(fullStory(), renderOptions({ templatesDir }), null)).bytes);
+    expect(epub.opf).toContain('Plain prose, chapter by chapter.');
+    expect(epub.opf).not.toContain('A text-only story');
+  });
+
   it('a label missing from labels.json is an error naming it', async () => {
     const templatesDir = templatesWith((l) => {
       delete l.chapter;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { diagnostic, FicbindError } from '../diagnostics.js';
-import { loadTemplates } from './templates.js';
+import { loadTemplates, type TemplateSet } from './templates.js';
 
 /**
  * The words the book itself says (page titles, "Chapter 3", "End of Chapter 2", field names), kept in
@@ -34,6 +34,11 @@ const LABEL_KEYS = [
   'words',
   'oneChapter',
   'chapters',
+  'untitled',
+  'description',
+  'descriptionWithAuthor',
+  'accessibilitySummary',
+  'accessibilityCover',
 ] as const;
 
 export type LabelKey = (typeof LABEL_KEYS)[number];
@@ -41,11 +46,13 @@ export type Labels = Readonly<Record<LabelKey, string>>;
 
 export const LABELS_FILE = 'labels.json';
 
-const loaded = new Map<string, Labels>();
+/** Per templates folder as read (see `forgetTemplates`). */
+const loaded = new WeakMap<TemplateSet, Labels>();
 
 export function loadLabels(templatesDir: string): Labels {
   const file = path.join(path.resolve(templatesDir), LABELS_FILE);
-  const cached = loaded.get(file);
+  const templates = loadTemplates(templatesDir);
+  const cached = loaded.get(templates);
   if (cached) return cached;
   const invalid = (message: string): never => {
     throw new FicbindError(
@@ -61,7 +68,7 @@ export function loadLabels(templatesDir: string): Labels {
   };
   let data: unknown;
   try {
-    data = JSON.parse(loadTemplates(templatesDir).asset(LABELS_FILE));
+    data = JSON.parse(templates.asset(LABELS_FILE));
   } catch (err) {
     invalid(`cannot read ${LABELS_FILE}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
@@ -72,7 +79,7 @@ export function loadLabels(templatesDir: string): Labels {
   if (missing.length > 0)
     invalid(`${LABELS_FILE} needs a text for ${missing.map((k) => `"${k}"`).join(', ')}`);
   const labels = Object.fromEntries(LABEL_KEYS.map((k) => [k, record[k] as string])) as Labels;
-  loaded.set(file, labels);
+  loaded.set(templates, labels);
   return labels;
 }
 
@@ -81,4 +88,11 @@ export function fill(label: string, values: Readonly<Record<string, string | num
   return label.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );
+}
+
+const EN_NUMBER = new Intl.NumberFormat('en-US');
+
+/** `one` or `many` (e.g. "{count} word", "{count} words") filled with `n`, grouped in thousands. */
+export function counted(n: number, one: string, many: string): string {
+  return fill(n === 1 ? one : many, { count: EN_NUMBER.format(n) });
 }

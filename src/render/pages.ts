@@ -20,7 +20,7 @@ import {
   type Story,
   storyWords,
 } from '../model.js';
-import { fill, type Labels, loadLabels } from './labels.js';
+import { counted, fill, type Labels, loadLabels } from './labels.js';
 import { loadTemplates } from './templates.js';
 import type { Page, PageKind } from './types.js';
 
@@ -144,12 +144,6 @@ export function renderDiagnostics(story: Story): Diagnostic[] {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const EN_NUMBER = new Intl.NumberFormat('en-US');
-
-function counted(n: number, one: string, many: string): string {
-  return fill(n === 1 ? one : many, { count: EN_NUMBER.format(n) });
-}
 
 /** Split text into paragraphs at blank lines, lines inside a paragraph joined by a space. */
 function paragraphsOf(text: string): string[] {

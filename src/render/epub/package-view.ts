@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Story } from '../../model.js';
 import { assertNever } from '../../model.js';
-import type { Labels } from '../labels.js';
+import { counted, fill, type Labels } from '../labels.js';
 import { COVER_FILE, xmlSafeText } from '../pages.js';
 import type { Page, PageKind } from '../types.js';
 
@@ -92,15 +92,16 @@ function clean(s: string | null): string | null {
   return t.length > 0 ? t : null;
 }
 
-export function bookDescription(story: Story, words: number): string {
+export function bookDescription(story: Story, words: number, labels: Labels): string {
   const summary = clean(story.meta.summary);
   if (summary) return summary;
-  const by = clean(story.meta.author);
-  const chapters = story.chapters.length;
-  const fmt = new Intl.NumberFormat('en-US');
-  return `${clean(story.meta.title) ?? 'A story'}${by ? ` by ${by}` : ''}: a story of ${fmt.format(words)} ${
-    words === 1 ? 'word' : 'words'
-  } in ${fmt.format(chapters)} ${chapters === 1 ? 'chapter' : 'chapters'}.`;
+  const author = clean(story.meta.author);
+  return fill(author ? labels.descriptionWithAuthor : labels.description, {
+    title: clean(story.meta.title) ?? labels.untitled,
+    author: author ?? '',
+    words: counted(words, labels.oneWord, labels.words),
+    chapters: counted(story.chapters.length, labels.oneChapter, labels.chapters),
+  });
 }
 
 function pageEpubType(kind: PageKind): string | null {
@@ -190,10 +191,9 @@ export function packageView(
     { property: 'schema:accessibilityHazard', value: 'none' },
     {
       property: 'schema:accessibilitySummary',
-      value:
-        'A text-only story in reading order with headings for every chapter and a table of contents. ' +
-        'Author\u2019s notes are linked both ways between the text and an appendix.' +
-        (opts.hasCover ? ' The cover image has a text description.' : ''),
+      value: opts.hasCover
+        ? `${opts.labels.accessibilitySummary} ${opts.labels.accessibilityCover}`
+        : opts.labels.accessibilitySummary,
     },
   ];
 
@@ -203,7 +203,7 @@ export function packageView(
     title: clean(m.title) ?? story.slug,
     lang: opts.lang,
     creators,
-    description: bookDescription(story, opts.words),
+    description: bookDescription(story, opts.words, opts.labels),
     subjects,
     date,
     source: clean(m.source),
