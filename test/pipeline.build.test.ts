@@ -7,6 +7,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { openEpub } from './helpers/book-words.js';
 import {
   ficbind,
   fixture,
@@ -280,6 +281,28 @@ describe('typography in the books', () => {
 });
 
 describe('build() as a library', () => {
+  it('reads the templates folder afresh for each build in the same process (as --watch does)', async () => {
+    const { build } = await import('../src/index.js');
+    const dir = project({ 'alpha.txt': THREE['alpha.txt'] });
+    const templates = path.join(dir, 'templates');
+    fs.cpSync(path.join(ROOT, 'templates'), templates, { recursive: true });
+    const labelsFile = path.join(templates, 'labels.json');
+    const out = path.join(dir, 'out');
+    // Small enough to be built on this thread, where the templates stay loaded between builds.
+    const once = (contents: string) =>
+      build({ paths: [path.join(dir, 'stories')], out, formats: 'epub', cover: false, templates }).then(
+        async (r) => {
+          expect(r.ok).toBe(true);
+          const epub = await openEpub(fs.readFileSync(path.join(out, 'alpha.epub')));
+          expect(epub.spine.map((d) => d.xml).join('\n')).toContain(contents);
+        },
+      );
+    await once('Contents');
+    const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8')) as Record<string, string>;
+    fs.writeFileSync(labelsFile, JSON.stringify({ ...labels, contents: 'Table of Tales' }));
+    await once('Table of Tales');
+  });
+
   it('builds in worker threads, tells each stage, and returns the report it writes as manifest.json', async () => {
     const { build } = await import('../src/index.js');
     const dir = project({ ...THREE, 'broken.txt': fixture('empty-file') });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../model.js';
 import { slugFromPath } from '../parse/index.js';
+import { forgetTemplates } from '../render/template-folders.js';
 import { discoverStories } from './discover.js';
 import { hashFolder } from './fingerprint.js';
 import {
@@ -142,6 +143,8 @@ export async function build(
 ): Promise<BuildReport> {
   const resolved = resolveBuildOptions(options);
   const settings = settingsOf(resolved);
+  // Stories built on this thread read the templates folder as it is now, not as an earlier build saw it.
+  forgetTemplates();
   const reportOf = (
     stories: StoryReport[],
     problems: Diagnostic[],

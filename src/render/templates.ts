@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { diagnostic, FicbindError } from '../diagnostics.js';
+import { readFolders } from './template-folders.js';
 
 /**
  * The templates of one folder, compiled once with their own Handlebars instance.
@@ -15,7 +16,7 @@ export interface TemplateSet {
   asset(name: string): string;
 }
 
-const cache = new Map<string, TemplateSet>();
+const cache = readFolders as Map<string, TemplateSet>;
 
 export function loadTemplates(dir: string): TemplateSet {
   const resolved = path.resolve(dir);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { PageSizeName } from '../../config.js';
 import { PAGE_SIZE_NAMES } from '../../config.js';
 import { diagnostic, FicbindError } from '../../diagnostics.js';
+import { loadTemplates, type TemplateSet } from '../templates.js';
 
 export const THEME_FILE = 'pdf-theme.json';
 
@@ -335,19 +336,20 @@ export function validateTheme(raw: Json, file: string): Theme {
   };
 }
 
-/** Read and validate `pdf-theme.json` from a templates folder. */
-const themes = new Map<string, Theme>();
+/** Per templates folder as read (see `forgetTemplates`). */
+const themes = new WeakMap<TemplateSet, Theme>();
 
-/** The theme of a templates folder, read and checked once per process (a worker lives for one build). */
+/** The theme of a templates folder, read and checked once for as long as the folder's templates are kept. */
 export function loadTheme(templatesDir: string): Theme {
-  const file = path.join(templatesDir, THEME_FILE);
-  const cached = themes.get(file);
+  const templates = loadTemplates(templatesDir);
+  const cached = themes.get(templates);
   if (cached) return cached;
-  const theme = readTheme(file);
-  themes.set(file, theme);
+  const theme = readTheme(path.join(templatesDir, THEME_FILE));
+  themes.set(templates, theme);
   return theme;
 }
 
+/** Read and validate `pdf-theme.json` from a templates folder. */
 function readTheme(file: string): Theme {
   let text: string;
   try {
