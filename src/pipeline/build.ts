@@ -243,10 +243,12 @@ export async function build(
       onDone: async (outcome) => {
         for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
         const report = storyReport(outcome, previous.get(outcome.source), resolved.outDir);
-        reports.set(report.source, report);
         const inputs = fingerprints.get(report.source);
         const stamps = report.ok ? await stampOutputs(report.outputs.map((o) => o.path)) : null;
         if (inputs && stamps) nextCache.set(report.source, newEntry(inputs, stamps));
+        // Counted and told in one step: with two stories finishing at once, an await between the two
+        // let both say the same count.
+        reports.set(report.source, report);
         events.onStory?.(report, reports.size, sources.length);
       },
     });
