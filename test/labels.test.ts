@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR } from '../src/config.js';
 import { FicbindError } from '../src/diagnostics.js';
 import { writeEpub } from '../src/render/epub.js';
 import { writePdf } from '../src/render/pdf/index.js';
+import type { CoverImage } from '../src/render/types.js';
 import { openEpub } from './helpers/book-words.js';
 import { fullStory, renderOptions } from './helpers/epub-stories.js';
 import { pdfText, tempPdf } from './helpers/pdf-tools.js';
@@ -38,6 +40,28 @@ describe('labels.json: the words the book says', () => {
       expect(text).toContain('Finis ');
       expect(text).not.toContain('Author\u2019s Notes');
     }
+  });
+
+  it("the PDF's cover page is labelled with the cover label", async () => {
+    const templatesDir = templatesWith((l) => {
+      l.cover = 'Couverture';
+    });
+    const jpeg = await sharp({ create: { width: 160, height: 256, channels: 3, background: '#345a7a' } })
+      .jpeg()
+      .toBuffer();
+    const cover: CoverImage = {
+      jpeg,
+      thumbnail: jpeg,
+      width: 160,
+      height: 256,
+      origin: 'generated',
+      diagnostics: [],
+    };
+    const pdf = (await writePdf(fullStory(), renderOptions({ templatesDir }), cover)).bytes.toString(
+      'latin1',
+    );
+    expect(pdf).toContain('/P (Couverture)');
+    expect(pdf).not.toContain('/P (Cover)');
   });
 
   it('the EPUB package says its accessibility summary in the words of labels.json', async () => {

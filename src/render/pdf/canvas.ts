@@ -507,11 +507,14 @@ export class Canvas {
     fig.end();
   }
 
-  /** Page labels: roman numerals for the front matter, arabic from the first chapter. */
-  pageLabels(bodyStart: number | null, coverPage: boolean): void {
+  /**
+   * Page labels: the cover's title on the cover (the label the templates give its page), roman numerals
+   * for the rest of the front matter, arabic from the first chapter.
+   */
+  pageLabels(bodyStart: number | null, coverTitle: string | null): void {
     const nums: unknown[] = [];
-    if (coverPage) nums.push(0, { P: new String('Cover') });
-    const front = coverPage ? 1 : 0;
+    if (coverTitle !== null) nums.push(0, { P: new String(coverTitle) });
+    const front = coverTitle !== null ? 1 : 0;
     if (bodyStart === null || bodyStart > front) nums.push(front, { S: 'r' });
     if (bodyStart !== null) nums.push(bodyStart, { S: 'D' });
     this.pdf._root.data.PageLabels = { Nums: nums };

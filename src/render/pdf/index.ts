@@ -59,6 +59,7 @@ export async function writePdf(
   const split = pages.findIndex((p) => p.kind === 'chapter' || p.kind === 'notes');
   const body: (Page | undefined)[] = split < 0 ? [] : pages.splice(split);
   const front = pages;
+  const coverTitle = (cover && front.find((p) => p.kind === 'cover')?.title) || null;
 
   const m = story.meta;
   const keywords = [m.pairing, m.fandom, ...m.tags].filter((k): k is string => !!k && k.trim().length > 0);
@@ -85,7 +86,7 @@ export async function writePdf(
     measured = new Flow(frontInput, null, drawnBody.folios, digits).run();
   }
   const drawnFront = new Flow(frontInput, canvas, drawnBody.folios, digits).run();
-  canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, cover !== null);
+  canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, coverTitle);
   const bytes = await canvas.finish();
   const destinations = new Set([...drawnFront.destinations, ...drawnBody.destinations]);
   const links = new Set([...drawnFront.links, ...drawnBody.links]);
