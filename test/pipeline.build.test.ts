@@ -122,6 +122,26 @@ describe('ficbind build', () => {
     expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(true);
   });
 
+  it('rebuilds a story whose front matter names a cover that changed, when the file starts with a BOM', async () => {
+    const dir = project({});
+    const art = path.join(dir, 'stories', 'art.png');
+    const paint = (background: string) =>
+      sharp({ create: { width: 400, height: 640, channels: 3, background } })
+        .png()
+        .toFile(art);
+    await paint('#1f7a2b');
+    // A UTF-8 byte-order mark, CRLF line ends and front matter naming the image: the parser reads all three.
+    fs.writeFileSync(
+      path.join(dir, 'stories', 'boxed.txt'),
+      '\uFEFF---\r\ncover: art.png\r\ntitle: Boxed\r\n---\r\n\r\nThe lid stayed shut.\r\n',
+    );
+    const args = ['build', '--format', 'epub', '--json'];
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(false);
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(true);
+    await paint('#7a1f2b');
+    expect(JSON.parse(ficbind(dir, ...args).stdout).stories[0].skipped).toBe(false);
+  });
+
   it('warns about characters a book cannot hold in a PDF-only build too', () => {
     const dir = project({});
     fs.writeFileSync(

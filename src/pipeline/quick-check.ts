@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { STORY_FILE, sidecarCandidates, slugFromPath, storyStem } from '../parse/index.js';
+import { decode } from '../parse/decode.js';
+import { STORY_FILE, sidecarCandidates, slugFromPath } from '../parse/index.js';
 import { parseSidecar, splitFrontMatter } from '../parse/sidecar.js';
-import { COVER_EXTENSIONS } from '../render/cover/cover-files.js';
+import { COVER_EXTENSIONS, coverImageNames } from '../render/cover/cover-files.js';
 import type { FingerprintContext } from './fingerprint.js';
 
 /**
@@ -70,42 +71,53 @@ function declaredCover(yaml: string, file: string, firstLine = 1): string | null
   return parsed.ok && parsed.meta.cover ? parsed.meta.cover : null;
 }
 
+/** A file's bytes, or null when it does not exist (or is not a file). */
+async function bytesOrNull(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Every file that can change a story's books: its text, its sidecar, and every image the cover maker may
- * use (a `cover:` in the sidecar or front matter, `<name>.jpg|png|…` beside a story file, `cover.*` in a
- * story folder). Absent candidates count too: adding one changes the book.
+ * Every file that can change a story's books, with its bytes (null: absent; adding it changes the book):
+ * its text, its sidecar, and every image the cover maker may use (a `cover:` in the sidecar or front
+ * matter, an image named as `coverImageNames` says). Each file is read once.
  */
-async function inputFiles(source: string, index: FolderIndex): Promise<string[]> {
+async function inputFiles(source: string, index: FolderIndex): Promise<Map<string, Buffer | null>> {
   const folder = (await fs.stat(source)).isDirectory();
   const dir = folder ? source : path.dirname(source);
-  const stem = storyStem(source);
   const texts = folder
-    ? (await fs.readdir(source))
+    ? [...(await namesIn(source, index)).values()]
+        .flat()
         .filter((n) => STORY_FILE.test(n))
         .sort()
         .map((n) => path.join(source, n))
     : [source];
-  const sidecars = sidecarCandidates(source, folder);
+  const read = new Map<string, Buffer | null>();
+  for (const file of [...texts, ...sidecarCandidates(source, folder)])
+    read.set(file, await bytesOrNull(file));
   const images = await imagesNamed(
     dir,
-    folder ? ['cover'] : [path.basename(stem), slugFromPath(source)],
+    coverImageNames(source, folder ? 'folder' : 'file', slugFromPath(source)),
     index,
   );
-  for (const sidecar of sidecars) {
-    try {
-      const cover = declaredCover(await fs.readFile(sidecar, 'utf8'), sidecar);
-      if (cover) images.push(cover);
-    } catch {
-      // No such sidecar: it is listed below as absent.
-    }
-  }
-  const first = texts[0];
-  if (first) {
-    const front = splitFrontMatter((await fs.readFile(first, 'utf8')).replace(/\r\n?/g, '\n'));
-    const cover = front ? declaredCover(front.yaml, first, 2) : null;
+  for (const sidecar of sidecarCandidates(source, folder)) {
+    const bytes = read.get(sidecar);
+    const cover = bytes ? declaredCover(bytes.toString('utf8'), sidecar) : null;
     if (cover) images.push(cover);
   }
-  return [...texts, ...sidecars, ...images];
+  const first = texts[0] === undefined ? null : read.get(texts[0]);
+  if (texts[0] !== undefined && first) {
+    // Decoded as the parser decodes it (BOM, UTF-16, line ends), so the hash sees the same front matter.
+    const decoded = decode(first, texts[0]);
+    const front = decoded.ok ? splitFrontMatter(decoded.text) : null;
+    const cover = front ? declaredCover(front.yaml, texts[0], 2) : null;
+    if (cover) images.push(cover);
+  }
+  for (const image of images) if (!read.has(image)) read.set(image, await bytesOrNull(image));
+  return read;
 }
 
 /**
@@ -118,7 +130,7 @@ export async function inputsFingerprint(
   context: FingerprintContext,
   index: FolderIndex = new Map(),
 ): Promise<string | null> {
-  let files: string[];
+  let files: Map<string, Buffer | null>;
   try {
     files = await inputFiles(source, index);
   } catch {
@@ -126,16 +138,16 @@ export async function inputsFingerprint(
   }
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ context, epoch: process.env.SOURCE_DATE_EPOCH ?? null }));
-  for (const file of files) {
-    const stamp = await statOrNull(file);
+  for (const [file, bytes] of files) {
     hash.update(`\0${file}\0`);
-    if (stamp === null) {
+    if (bytes === null) {
       hash.update('absent');
       continue;
     }
     // Without SOURCE_DATE_EPOCH the books carry the inputs' modification time, so it is part of the hash.
-    if (process.env.SOURCE_DATE_EPOCH === undefined) hash.update(`${Math.floor(stamp.mtimeMs / 1000)}\0`);
-    hash.update(await fs.readFile(file));
+    if (process.env.SOURCE_DATE_EPOCH === undefined)
+      hash.update(`${Math.floor(((await statOrNull(file))?.mtimeMs ?? 0) / 1000)}\0`);
+    hash.update(bytes);
   }
   return hash.digest('hex');
 }

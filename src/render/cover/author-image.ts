@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { diagnostic, FicbindError } from '../../diagnostics.js';
 import type { Diagnostic, Story } from '../../model.js';
-import { COVER_EXTENSIONS } from './cover-files.js';
+import { COVER_EXTENSIONS, coverImageNames } from './cover-files.js';
 import { COVER_JPEG_OPTIONS, COVER_SIZE } from './raster.js';
 
 /** Formats sharp may decode for an author's cover. SVG is refused: it may load other files and fonts. */
@@ -88,10 +88,9 @@ export function findAuthorCover(story: Story): string | null {
     }
     return file;
   }
-  if (story.source.kind === 'folder') return findImage(path.resolve(story.source.path), ['cover']);
-  const base = path.basename(story.source.path).replace(/\.[^.]+$/, '');
-  const names = base === story.slug ? [story.slug] : [base, story.slug];
-  return findImage(path.dirname(path.resolve(story.source.path)), names);
+  const names = coverImageNames(story.source.path, story.source.kind, story.slug);
+  const dir = path.resolve(story.source.path);
+  return findImage(story.source.kind === 'folder' ? dir : path.dirname(dir), names);
 }
 
 /**
