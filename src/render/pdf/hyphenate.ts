@@ -49,11 +49,24 @@ function findPatternName(language: string): string {
 
 type HyphenateSync = (text: string, options?: { hyphenChar?: string; minWordLength?: number }) => string;
 
+/** Where the soft hyphens of `marked` stand in the text without them. */
+function softHyphenOffsets(marked: string): number[] {
+  const out: number[] = [];
+  let removed = 0;
+  for (let i = 0; i < marked.length; i++) {
+    if (marked[i] === '\u00ad') {
+      out.push(i - removed);
+      removed++;
+    }
+  }
+  return out;
+}
+
 /** Words whose points are kept per pattern set. */
 const WORDS_KEPT = 1 << 16;
 
 /** One pattern set with one minimum word length, for the life of the thread. */
-class Patterns {
+export class Hyphenator {
   private readonly hyphenate: HyphenateSync;
   private readonly cache = new ThreadCache<readonly number[]>(WORDS_KEPT);
 
@@ -69,57 +82,34 @@ class Patterns {
     this.hyphenate = create(mod, { minWordLength });
   }
 
+  /**
+   * Offsets in `text` where it may break with an added hyphen, ascending. Words with a soft hyphen
+   * of their own keep only the author's points.
+   */
   points(text: string): readonly number[] {
     const cached = this.cache.get(text);
     if (cached) return cached;
     let out: number[] = [];
-    if (text.includes('\u00ad')) {
-      let removed = 0;
-      for (let i = 0; i < text.length; i++) {
-        if (text[i] === '\u00ad') {
-          out.push(i - removed);
-          removed++;
-        }
-      }
-    } else if (text.length >= this.minWordLength) {
-      const marked = this.hyphenate(text);
-      let removed = 0;
-      for (let i = 0; i < marked.length; i++) {
-        if (marked[i] === '\u00ad') {
-          out.push(i - removed);
-          removed++;
-        }
-      }
+    if (text.includes('\u00ad')) out = softHyphenOffsets(text);
+    else if (text.length >= this.minWordLength) {
       // Keep two letters on each side even where the patterns allow one.
-      out = out.filter((p) => p >= 2 && text.length - p >= 2);
+      out = softHyphenOffsets(this.hyphenate(text)).filter((p) => p >= 2 && text.length - p >= 2);
     }
     this.cache.set(text, out);
     return out;
   }
 }
 
-const loaded = new Map<string, Patterns>();
+const loaded = new Map<string, Hyphenator>();
 
-export class Hyphenator {
-  readonly pattern: string;
-  private readonly patterns: Patterns;
-
-  constructor(language: string, minWordLength: number) {
-    this.pattern = patternName(language);
-    const key = `${this.pattern} ${minWordLength}`;
-    let p = loaded.get(key);
-    if (!p) {
-      p = new Patterns(this.pattern, minWordLength);
-      loaded.set(key, p);
-    }
-    this.patterns = p;
+/** The hyphenator of a language (see `patternName`) and minimum word length, made once per thread. */
+export function hyphenatorFor(language: string, minWordLength: number): Hyphenator {
+  const pattern = patternName(language);
+  const key = `${pattern} ${minWordLength}`;
+  let h = loaded.get(key);
+  if (!h) {
+    h = new Hyphenator(pattern, minWordLength);
+    loaded.set(key, h);
   }
-
-  /**
-   * Offsets in `text` where it may break with an added hyphen, ascending. Words with a soft hyphen
-   * of their own keep only the author's points.
-   */
-  points(text: string): readonly number[] {
-    return this.patterns.points(text);
-  }
+  return h;
 }

@@ -10,7 +10,7 @@ import type { CoverImage, Page, WriterResult } from '../types.js';
 import { Canvas } from './canvas.js';
 import { FaceSet } from './faces.js';
 import { Flow, type FlowInput } from './flow.js';
-import { Hyphenator } from './hyphenate.js';
+import { hyphenatorFor } from './hyphenate.js';
 import { loadTheme } from './theme.js';
 
 function describeMissing(cps: ReadonlySet<number>): string {
@@ -21,15 +21,6 @@ function describeMissing(cps: ReadonlySet<number>): string {
   return list.length > 12 ? `${shown.join(', ')} and ${list.length - 12} more` : shown.join(', ');
 }
 
-/** The pages one by one, each let go once it is taken (a book's pages are not all held to the end). */
-function* consume(pages: (Page | undefined)[]): Generator<Page> {
-  for (let i = 0; i < pages.length; i++) {
-    const page = pages[i];
-    pages[i] = undefined;
-    if (page) yield page;
-  }
-}
-
 export async function writePdf(
   story: Story,
   options: RenderOptions,
@@ -38,9 +29,7 @@ export async function writePdf(
 ): Promise<WriterResult> {
   const theme = loadTheme(options.templatesDir);
   const faces = new FaceSet(theme.fallbackFont);
-  const hyphenator = new Hyphenator(story.meta.language, theme.hyphenation.minWordLength);
-  // The layout below takes pages off this array as it goes, so it works on its own copy.
-  const pages = [...rendered];
+  const hyphenator = hyphenatorFor(story.meta.language, theme.hyphenation.minWordLength);
   const missing = new Set<number>();
   const input: FlowInput = {
     theme,
@@ -48,7 +37,7 @@ export async function writePdf(
     hyphenator,
     pageSize: options.pageSize,
     bookTitle: story.meta.title,
-    pages,
+    pages: rendered,
     cover,
     missing,
   };
@@ -56,9 +45,9 @@ export async function writePdf(
   // The body (from the first chapter on) is laid out and drawn once, first: its page numbers do not
   // depend on the front matter. The front matter, whose contents print those numbers, is measured
   // (it is short) and drawn after it; the canvas puts its pages first in the book.
-  const split = pages.findIndex((p) => p.kind === 'chapter' || p.kind === 'notes');
-  const body: (Page | undefined)[] = split < 0 ? [] : pages.splice(split);
-  const front = pages;
+  const split = rendered.findIndex((p) => p.kind === 'chapter' || p.kind === 'notes');
+  const body = split < 0 ? [] : rendered.slice(split);
+  const front = split < 0 ? rendered : rendered.slice(0, split);
   const coverTitle = (cover && front.find((p) => p.kind === 'cover')?.title) || null;
 
   const m = story.meta;
@@ -75,7 +64,7 @@ export async function writePdf(
   });
   canvas.reserveFrontSections(front.map((p) => p.title));
   const bodyPages = body.length;
-  const drawnBody = new Flow({ ...input, pages: consume(body) }, canvas, new Map(), 3).run();
+  const drawnBody = new Flow({ ...input, pages: body }, canvas, new Map(), 3).run();
   canvas.beginFront();
   const frontInput: FlowInput = { ...input, pages: front };
   let digits = 3;
