@@ -165,7 +165,10 @@ const WHITESPACE = new Set([
   0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
 ]);
 
-/** Chapters are never changed once made, so each is counted once (a build asks for every book and report). */
+/**
+ * Chapters are never changed once made, so each chapter object is counted once: a build counts the parsed
+ * story for its report and the typeset copy (new chapter objects) for the title page and the EPUB package.
+ */
 const counted = new WeakMap<Chapter, number>();
 
 export function chapterWords(chapter: Chapter): number {
