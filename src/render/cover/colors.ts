@@ -85,16 +85,6 @@ function withContrast(
 }
 
 /**
- * A background of hue `h` and saturation `s`, at lightness `l` or darker, on which white has 8.5:1,
- * so a tinted near-white text colour still reaches 7:1 (mid-lightness greens and cyans are bright).
- */
-function darkBackground(h: number, s: number, l: number): string {
-  let light = l;
-  while (light > 0.05 && contrastRatio('#ffffff', toHex(hsl(h, s, light))) < 8.5) light -= 0.01;
-  return toHex(hsl(h, s, light));
-}
-
-/**
  * A colour scheme that belongs to the story: the hue and the kind of scheme (deep, rich or light)
  * come from a hash of title and author, so two stories look different and one story always looks
  * the same. Text has at least 7:1 contrast with the background, ornaments at least 3:1.
@@ -110,7 +100,8 @@ export function colorsFor(title: string, author: string | null): CoverColors {
   const accentHue = (hue + 35) % 360;
   switch (kind) {
     case 0: {
-      const background = darkBackground(hue, 0.42, 0.15);
+      // White has 8.5:1 on the background, so a tinted near-white text colour still reaches 7:1.
+      const background = withContrast(hue, 0.42, 0.15, '#ffffff', 8.5, true);
       return {
         background,
         foreground: withContrast(hue, 0.35, 0.93, background, 7, false),
@@ -118,7 +109,7 @@ export function colorsFor(title: string, author: string | null): CoverColors {
       };
     }
     case 1: {
-      const background = darkBackground(hue, 0.5, 0.27);
+      const background = withContrast(hue, 0.5, 0.27, '#ffffff', 8.5, true);
       return {
         background,
         foreground: withContrast(hue, 0.45, 0.95, background, 7, false),
