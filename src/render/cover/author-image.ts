@@ -14,9 +14,10 @@ export function storyFolder(story: Story): string {
   return path.dirname(path.resolve(story.source.path));
 }
 
+/** `file` is `folder` or somewhere below it (the folder itself is then refused as not a file). */
 function isInside(folder: string, file: string): boolean {
   const rel = path.relative(folder, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function realOrResolved(p: string): string {
@@ -61,8 +62,7 @@ export function findAuthorCover(story: Story): string | null {
     const where = story.source.sidecar ?? story.source.path;
     const file = path.resolve(declared);
     const real = realOrResolved(file);
-    const isFolderItself = file === folder || real === folder;
-    if (!isFolderItself && (!isInside(folder, file) || !isInside(folder, real))) {
+    if (!isInside(folder, file) || !isInside(folder, real)) {
       fail(
         'cover-outside-story',
         `cover image ${declared} is outside the folder holding the story (${folder})`,
