@@ -2,16 +2,28 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Imports a ficbind module on demand, by its path relative to `from` without extension. Compiled, that
- * is the `.js` file beside it. From the TypeScript sources (the tests, `node --import tsx`), worker
- * threads do not see tsx's loader hooks for dynamic imports, so the `.ts` file goes through tsx's own
- * scoped importer instead.
+ * A ficbind module by its path relative to `from`, without extension: the compiled `.js` file beside it,
+ * or, when ficbind runs from its TypeScript sources (the tests, `node --import tsx`), the `.ts` file.
+ */
+export function moduleFile(
+  relative: string,
+  from: string,
+): { readonly url: string; readonly compiled: boolean } {
+  const compiled = new URL(`${relative}.js`, from);
+  return existsSync(fileURLToPath(compiled))
+    ? { url: compiled.href, compiled: true }
+    : { url: new URL(`${relative}.ts`, from).href, compiled: false };
+}
+
+/**
+ * Imports a ficbind module on demand (see `moduleFile`). Worker threads do not see tsx's loader hooks for
+ * dynamic imports, so a `.ts` file goes through tsx's own scoped importer.
  */
 export async function loadModule<T>(relative: string, from: string): Promise<T> {
-  const compiled = new URL(`${relative}.js`, from);
-  if (existsSync(fileURLToPath(compiled))) return (await import(compiled.href)) as T;
+  const file = moduleFile(relative, from);
+  if (file.compiled) return (await import(file.url)) as T;
   const { tsImport } = (await import('tsx/esm/api')) as {
     tsImport: (specifier: string, parent: string) => Promise<unknown>;
   };
-  return (await tsImport(new URL(`${relative}.ts`, from).href, from)) as T;
+  return (await tsImport(file.url, from)) as T;
 }

@@ -1,20 +1,17 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { diagnostic } from '../diagnostics.js';
+import { moduleFile } from './load-module.js';
 import type { StoryOutcome, StoryTask } from './story-build.js';
 
-/**
- * The worker module: `worker.js` beside this module once compiled; when ficbind runs from its
- * TypeScript sources (tests, `node --import tsx`), `worker.ts` loaded through tsx.
- */
+/** The worker module (see `moduleFile`); from the TypeScript sources, the worker loads it through tsx. */
 function workerModule(): { filename: string; execArgv?: string[] } {
-  const compiled = new URL('./worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(compiled))) return { filename: compiled.href };
+  const file = moduleFile('./worker', import.meta.url);
+  if (file.compiled) return { filename: file.url };
   // tsx is found from ficbind's own folder, not the working directory (a build may run anywhere).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', tsx] };
+  return { filename: file.url, execArgv: ['--import', tsx] };
 }
 
 /** A worker that died (out of memory, a native crash) fails its story, not the whole build. */
