@@ -8,6 +8,13 @@ const NUMBER_WORDS =
   '|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen' +
   '|hundred)';
 const NUMBER = `(?:\\d{1,4}|[ivxlc]{1,7}|${NUMBER_WORDS})`;
+const NUMBER_IN_LABEL = new RegExp(`\\d|\\b(?:[ivxlc]{1,7}|${NUMBER_WORDS})\\b`, 'i');
+
+/** A chapter label that carries a number (`Chapter 3`, `Part Two`, `Ch. iv`), not a name (`Prologue`). */
+export function isNumberedLabel(label: string): boolean {
+  return NUMBER_IN_LABEL.test(label);
+}
+
 const SEP = '(?:\\s*[:.)\\]]\\s*|\\s+[-–—]+\\s*|\\s*[-–—]+\\s+|\\s*[-–—]{2,}\\s*)';
 
 const NUMBERED_HEADING = new RegExp(

@@ -20,6 +20,7 @@ import {
   type Story,
   storyWords,
 } from '../model.js';
+import { isNumberedLabel } from '../parse/markers.js';
 import { counted, fill, type Labels, loadLabels } from './labels.js';
 import { loadTemplates } from './templates.js';
 import type { Page, PageKind } from './types.js';
@@ -165,21 +166,26 @@ export function chapterPageId(chapter: Chapter): string {
 }
 
 /** A chapter marker that carries a number (`Chapter One`, `Ch. 3`, `Part IV`), unlike `Prologue`. */
-const NUMBERED =
-  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|first|second|third|[ivxlc]+)\b/i;
+/** Per story, each chapter's reader number (see `readerNumber`), worked out in one pass. */
+const readerNumbers = new WeakMap<Story, Map<number, number>>();
 
 /**
  * The number a reader would give a chapter that has no heading: chapters named without a number
  * (`Prologue`, `Interlude`) do not count, so the chapter after `Prologue` and `Chapter 1` is 2.
  */
 function readerNumber(story: Story, chapter: Chapter): number {
-  let n = 0;
-  for (const c of story.chapters) {
-    const label = c.label ?? c.heading;
-    if (label === null || NUMBERED.test(label)) n += 1;
-    if (c === chapter || c.number === chapter.number) break;
+  let numbers = readerNumbers.get(story);
+  if (!numbers) {
+    numbers = new Map();
+    let n = 0;
+    for (const c of story.chapters) {
+      const label = c.label ?? c.heading;
+      if (label === null || isNumberedLabel(label)) n += 1;
+      numbers.set(c.number, n);
+    }
+    readerNumbers.set(story, numbers);
   }
-  return n;
+  return numbers.get(chapter.number) ?? chapter.number;
 }
 
 function chapterHeading(
