@@ -70,8 +70,22 @@ async function buildFromArgs(args: BuildArgs): Promise<number> {
   return (await buildCommand(options, display, args.watch)) ? EXIT.ok : EXIT.failed;
 }
 
+/**
+ * After running a command, yargs lays out that command's whole help text and keeps it, in case the command
+ * then asks for its help (ours never do: a usage error is reported by `main`). Measuring that text with
+ * string-width and wrap-ansi took about 50 ms of every build. This switches the cache off; `--help` and
+ * the error messages are made as before. Should a later yargs lose these internals, nothing breaks: the
+ * help text is cached again.
+ */
+function skipHelpCache(parser: object): void {
+  type Internals = {
+    getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+  };
+  const usage = (parser as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let code: number = EXIT.ok;
   const parser = yargs(argv)
     .scriptName('ficbind')
     .usage('$0 <command> [options]\n\nTurn plain-text fan fiction into EPUB 3 and typeset PDF books.')
@@ -92,9 +106,6 @@ export async function main(argv: string[]): Promise<number> {
           })
           .example('$0 inspect stories/my-story.txt', 'summary of the story')
           .example('$0 inspect stories/my-folder --json | jq .chapters', 'chapters as JSON'),
-      async (args) => {
-        code = await inspect(args.story, args.json);
-      },
     )
     .command(
       'build [paths..]',
@@ -199,9 +210,6 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 build archive/ --shard 2/4', 'the second quarter of an archive (one CI job of four)')
           .example('$0 build --watch --format epub', 'rebuild the EPUBs as you edit')
           .example('$0 build --force --no-typography', 'rebuild everything with the text as typed'),
-      async (args) => {
-        code = await buildFromArgs(args as unknown as BuildArgs);
-      },
     )
     .demandCommand(1, 'Name a command: build or inspect. Run ficbind --help for the list.')
     .strict()
@@ -213,8 +221,11 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+  skipHelpCache(parser);
   try {
-    await parser.parseAsync();
+    const args = await parser.parseAsync();
+    if (args._[0] === 'inspect') return await inspect(String(args.story), args.json === true);
+    return await buildFromArgs(args as unknown as BuildArgs);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`ficbind: ${err.message}\nRun ficbind --help for usage.\n`);
@@ -230,7 +241,6 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT.failed;
   }
-  return code;
 }
 
 process.exitCode = await main(hideBin(process.argv));
