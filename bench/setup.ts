@@ -23,7 +23,7 @@ function newestMtime(p: string): number {
 
 /** Compiles ficbind when `dist/` is missing or older than its sources. */
 export function ensureCompiled(): void {
-  const sources = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
+  const sources = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
     .map((p) => path.join(ROOT, p))
     .filter((p) => existsSync(p));
   const stale = !existsSync(CLI) || Math.max(...sources.map(newestMtime)) > statSync(CLI).mtimeMs;

@@ -8,6 +8,7 @@ import { formatInspect, inspectReport } from './inspect.js';
 import { parseStory } from './parse/index.js';
 import { buildCommand } from './pipeline/build-command.js';
 import { loadConfig, mergeOptions, resolveBuildOptions } from './pipeline/options.js';
+import { FICBIND_VERSION } from './pipeline/version.js';
 
 /** Exit codes: 0 success, 1 a story could not be made into a book, 2 ficbind was called wrongly. */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -216,7 +217,10 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // ficbind's own version, wherever it is run from (yargs would look for a package.json from the cwd).
+    .version(FICBIND_VERSION)
+    // Our own messages and the option texts are English: yargs' few words are too, whatever $LANG says.
+    .locale('en')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

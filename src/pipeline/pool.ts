@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
 import { diagnostic } from '../diagnostics.js';
 import { moduleFile } from './load-module.js';
 import type { StoryOutcome, StoryTask } from './story-build.js';
 
 /** The worker module (see `moduleFile`); from the TypeScript sources, the worker loads it through tsx. */
 function workerModule(): { filename: string; execArgv?: string[] } {
+  // In the bundled CLI this code is in dist/cli.js, and ./worker is the bundled worker beside it.
   const file = moduleFile('./worker', import.meta.url);
   if (file.compiled) return { filename: file.url };
   // tsx is found from ficbind's own folder, not the working directory (a build may run anywhere).
@@ -91,6 +91,7 @@ export async function runStoryPool(
 ): Promise<void> {
   if (plan.on === 'main-thread') return runInThisThread(tasks, plan.jobs, events);
   const threads = Math.max(1, Math.min(plan.jobs, tasks.length));
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<StoryTask, StoryOutcome>({
     ...workerModule(),
     minThreads: threads,

@@ -64,15 +64,14 @@ type Writer = (
  */
 const WRITERS: Readonly<Record<Format, () => Promise<Writer>>> = {
   epub: async () =>
-    (await loadModule<typeof import('../render/epub.js')>('../render/epub', import.meta.url)).writeEpub,
+    (await loadModule(() => import('../render/epub.js'), '../render/epub', import.meta.url)).writeEpub,
   pdf: async () =>
-    (await loadModule<typeof import('../render/pdf/index.js')>('../render/pdf/index', import.meta.url))
+    (await loadModule(() => import('../render/pdf/index.js'), '../render/pdf/index', import.meta.url))
       .writePdf,
 };
 
 async function coverMaker(): Promise<typeof import('../render/cover.js').makeCover> {
-  return (await loadModule<typeof import('../render/cover.js')>('../render/cover', import.meta.url))
-    .makeCover;
+  return (await loadModule(() => import('../render/cover.js'), '../render/cover', import.meta.url)).makeCover;
 }
 
 /** Makes the books of one parsed story, in memory; nothing is written. */

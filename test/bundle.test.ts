@@ -1,0 +1,89 @@
+/**
+ * The command users run is the bundle (`dist/cli.js`, `dist/worker.js` and their chunks, made by
+ * scripts/bundle.mjs), not the sources the other tests run. Here it is bundled afresh into a scratch
+ * package and must make the same books as the sources, on the main thread and on worker threads.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ficbind, type Manifest, ROOT, sha256 } from './helpers/pipeline.js';
+
+const ENV = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+let pkg = '';
+
+beforeAll(() => {
+  pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-bundle-'));
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'templates'), path.join(pkg, 'templates'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle.mjs'), path.join(pkg, 'dist')], {
+    encoding: 'utf8',
+  });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}, 60_000);
+
+function bundled(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'dist', 'cli.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: ENV,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The books of a build (by name, their hashes) and its report without timings. */
+function outcome(out: string, stdout: string) {
+  const report = JSON.parse(stdout) as Manifest;
+  const books = Object.fromEntries(
+    fs
+      .readdirSync(out)
+      .filter((n) => n !== 'manifest.json')
+      .map((n) => [n, sha256(path.join(out, n))]),
+  );
+  const stories = report.stories.map(({ ms: _ms, ...s }) => s);
+  return { books, stories };
+}
+
+describe('the bundled command', () => {
+  it('makes the same books as the sources, on the main thread and on two workers', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-bundle-build-'));
+    const stories = path.join(ROOT, 'stories');
+    vi.stubEnv('SOURCE_DATE_EPOCH', ENV.SOURCE_DATE_EPOCH);
+    const sources = ficbind(dir, 'build', stories, '--out', 'sources', '--jobs', '1', '--json');
+    vi.unstubAllEnvs();
+    expect(sources.code, sources.stderr).toBe(0);
+    const fromSources = outcome(path.join(dir, 'sources'), sources.stdout);
+    expect(Object.keys(fromSources.books).length).toBeGreaterThanOrEqual(12);
+
+    for (const jobs of ['1', '2']) {
+      const out = `bundle-${jobs}`;
+      const r = bundled(dir, 'build', stories, '--out', out, '--jobs', jobs, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const got = outcome(path.join(dir, out), r.stdout);
+      expect(got.books).toEqual(fromSources.books);
+      expect(
+        got.stories.map((s) => ({ ...s, outputs: s.outputs.map((o) => path.basename(o.path)) })),
+      ).toEqual(
+        fromSources.stories.map((s) => ({ ...s, outputs: s.outputs.map((o) => path.basename(o.path)) })),
+      );
+    }
+  }, 120_000);
+
+  it('knows its version and its help wherever it runs, in English', () => {
+    const elsewhere = os.tmpdir();
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect(bundled(elsewhere, '--version').stdout.trim()).toBe(version);
+    const help = spawnSync(process.execPath, [path.join(pkg, 'dist', 'cli.js'), 'build', '--help'], {
+      cwd: elsewhere,
+      encoding: 'utf8',
+      env: { ...ENV, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('ficbind build [paths..]');
+    expect(help.stdout).toContain('Options:');
+    expect(help.stdout).toContain('--page-size');
+  });
+});
