@@ -169,7 +169,11 @@ describe('generated cover', () => {
 
   it('lifts the background behind the title and fades it out smoothly towards the corners', async () => {
     const s = story('glow', { title: 'Glow', coverColors: { background: '#000000', foreground: '#ffffff' } });
-    const glow = hexRgb(buildCoverView(s).view.colors.glow)[1] ?? 0;
+    const { colors } = buildCoverView(s).view;
+    const glow = hexRgb(colors.glow)[1] ?? 0;
+    // The rings' flat colours run from the background (step 0) to the glow (the last step).
+    expect(colors.glowSteps[0]).toBe(colors.background);
+    expect(colors.glowSteps.at(-1)).toBe(colors.glow);
     const cover = await makeCover(s, OPTIONS);
     const lift = async (x: number, y: number) => (await pixel(cover.jpeg, x, y))[1] ?? 0;
     // Beside the title the glow is about halfway out; the corners are nearly at the edge of the glow.

@@ -20,6 +20,8 @@ export interface CoverView {
     readonly muted: string;
     /** Background lifted slightly towards the foreground, for a soft glow behind the title. */
     readonly glow: string;
+    /** `GLOW_STEPS + 1` colours: `[k]` is `k / GLOW_STEPS` of the way from background to glow. */
+    readonly glowSteps: readonly string[];
   };
   readonly title: TextBlock;
   /** The pairing, else the fandom, set in italics under the title. */
@@ -28,6 +30,9 @@ export interface CoverView {
   readonly kicker: TextBlock | null;
   readonly author: TextBlock | null;
 }
+
+/** The glow behind the title is painted in this many flat rings (see templates/cover.svg.hbs). */
+export const GLOW_STEPS = 32;
 
 /** How each block is set. Sizes are in pixels of the 1600 × 2560 cover. */
 export const COVER_TEXT: Record<'title' | 'subtitle' | 'kicker' | 'author', FitSpec> = {
@@ -189,13 +194,17 @@ export function buildCoverView(story: Story): { view: CoverView; diagnostics: Di
   const drawOrSkip = (text: string | null, font: FontStyle, field: string) =>
     text === null ? null : drawableText(text, font, field, story, diagnostics, () => null);
 
+  const glow = mixColors(colors.background, colors.foreground, 0.07);
   const view: CoverView = {
     width: COVER_SIZE.width,
     height: COVER_SIZE.height,
     colors: {
       ...colors,
       muted: mixColors(colors.foreground, colors.background, 0.22),
-      glow: mixColors(colors.background, colors.foreground, 0.07),
+      glow,
+      glowSteps: Array.from({ length: GLOW_STEPS + 1 }, (_, k) =>
+        mixColors(colors.background, glow, k / GLOW_STEPS),
+      ),
     },
     title: setBlock(fitText(title, COVER_TEXT.title), COVER_TEXT.title),
     subtitle: block(drawOrSkip(subtitleText, COVER_TEXT.subtitle.font, subtitleField), COVER_TEXT.subtitle),
