@@ -3,10 +3,13 @@
  * manifest read back from disk. Small EPUB-only builds without covers keep these fast.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { sha256 as sha256Of } from '../src/pipeline/fingerprint.js';
+import { writeFileAtomic } from '../src/pipeline/write.js';
 import { openEpub } from './helpers/book-words.js';
 import {
   ficbind,
@@ -362,5 +365,23 @@ describe('build() as a library', () => {
   it('refuses wrong options with a UsageError before building', async () => {
     const { build, UsageError } = await import('../src/index.js');
     await expect(build({ formats: 'mobi' })).rejects.toThrow(UsageError);
+  });
+});
+
+describe('a book in pieces', () => {
+  it('is written as its pieces one after the other, and hashed the same as the joined file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-pieces-'));
+    // Pieces as the PDF writer makes them (large ones, part-filled), and one from the shared small pool.
+    const pieces = [
+      Buffer.alloc(1 << 20, 1).subarray(0, 700_000),
+      Buffer.from('small'),
+      Buffer.alloc(3000, 7),
+    ];
+    const file = path.join(dir, 'book.pdf');
+    await writeFileAtomic(file, pieces);
+    const written = fs.readFileSync(file);
+    expect(written.equals(Buffer.concat(pieces))).toBe(true);
+    expect(sha256Of(pieces)).toBe(sha256Of(written));
+    expect(fs.readdirSync(dir)).toEqual(['book.pdf']);
   });
 });

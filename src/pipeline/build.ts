@@ -70,7 +70,12 @@ function storyReport(outcome: StoryOutcome, previous: StoryReport | undefined, o
     ...rest,
     ok: outcome.errors.length === 0,
     skipped: false,
-    outputs: files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes.length, sha256: f.sha256 })),
+    outputs: files.map((f) => ({
+      format: f.format,
+      path: f.path,
+      bytes: f.pieces.reduce((n, piece) => n + piece.length, 0),
+      sha256: f.sha256,
+    })),
   };
 }
 
@@ -241,7 +246,7 @@ export async function build(
     await runStoryPool(work.tasks, work.pool, {
       onStart: events.onStart,
       onDone: async (outcome) => {
-        for (const file of outcome.files) await writeFileAtomic(file.path, file.bytes);
+        for (const file of outcome.files) await writeFileAtomic(file.path, file.pieces);
         const report = storyReport(outcome, previous.get(outcome.source), resolved.outDir);
         const inputs = fingerprints.get(report.source);
         const stamps = report.ok ? await stampOutputs(report.outputs.map((o) => o.path)) : null;

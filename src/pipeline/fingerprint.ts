@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of a string, of bytes, or of bytes in pieces taken one after the other. */
+export function sha256(bytes: Uint8Array | string | readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  if (typeof bytes === 'string' || bytes instanceof Uint8Array) hash.update(bytes);
+  else for (const piece of bytes) hash.update(piece);
+  return hash.digest('hex');
 }
 
 /** Every file under a folder, as sorted relative paths (forward slashes). */

@@ -4,7 +4,7 @@ import { diagnostic, FicbindError } from '../diagnostics.js';
 import { type Diagnostic, type Story, storyWords } from '../model.js';
 import { parseStory } from '../parse/index.js';
 import { renderDiagnostics, renderPages } from '../render/pages.js';
-import type { CoverImage, Page, WriterResult } from '../render/types.js';
+import type { CoverImage, Page, WriterPieces } from '../render/types.js';
 import { applyTypography } from '../transform/typography.js';
 import { sha256 } from './fingerprint.js';
 import { loadModule } from './load-module.js';
@@ -41,7 +41,8 @@ export interface StoryTask {
 export interface BuiltFile {
   readonly format: Format;
   readonly path: string;
-  readonly bytes: Uint8Array;
+  /** The book's bytes, in pieces to be written one after the other (see `WriterPieces`). */
+  readonly pieces: readonly Uint8Array[];
   readonly sha256: string;
 }
 
@@ -56,18 +57,27 @@ type Writer = (
   o: RenderOptions,
   c: CoverImage | null,
   pages: readonly Page[],
-) => Promise<WriterResult>;
+) => Promise<WriterPieces>;
 
 /**
  * Writers and the cover maker are loaded when first asked for: each pulls in a large library (pdfkit and
  * fontkit, epub-gen-memory, sharp) whose loading costs time and memory a build may not need.
  */
 const WRITERS: Readonly<Record<Format, () => Promise<Writer>>> = {
-  epub: async () =>
-    (await loadModule(() => import('../render/epub.js'), '../render/epub', import.meta.url)).writeEpub,
+  epub: async () => {
+    const { writeEpub } = await loadModule(
+      () => import('../render/epub.js'),
+      '../render/epub',
+      import.meta.url,
+    );
+    return async (...args) => {
+      const { bytes, diagnostics } = await writeEpub(...args);
+      return { pieces: [bytes], diagnostics };
+    };
+  },
   pdf: async () =>
     (await loadModule(() => import('../render/pdf/index.js'), '../render/pdf/index', import.meta.url))
-      .writePdf,
+      .writePdfPieces,
 };
 
 async function coverMaker(): Promise<typeof import('../render/cover.js').makeCover> {
@@ -78,7 +88,7 @@ async function coverMaker(): Promise<typeof import('../render/cover.js').makeCov
 export async function renderStory(
   story: Story,
   settings: Omit<BookSettings, 'strict'>,
-): Promise<{ files: { format: Format; bytes: Buffer }[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: { format: Format; pieces: readonly Buffer[] }[]; diagnostics: Diagnostic[] }> {
   const render: RenderOptions = {
     templatesDir: settings.templatesDir,
     pageSize: settings.pageSize,
@@ -99,12 +109,12 @@ export async function renderStory(
   const writers = await loading;
   const cover = await covering;
   const diagnostics: Diagnostic[] = [...(cover?.diagnostics ?? []), ...pageDiagnostics];
-  const files: { format: Format; bytes: Buffer }[] = [];
+  const files: { format: Format; pieces: readonly Buffer[] }[] = [];
   for (const [i, format] of settings.formats.entries()) {
     const write = writers[i] as Writer;
     const result = await write(book, render, cover, pages);
     diagnostics.push(...result.diagnostics);
-    files.push({ format, bytes: result.bytes });
+    files.push({ format, pieces: result.pieces });
   }
   return { files, diagnostics };
 }
@@ -209,8 +219,8 @@ export async function buildStory(task: StoryTask): Promise<StoryOutcome> {
     const files = rendered.files.map((f) => ({
       format: f.format,
       path: outputPath(task.outDir, story.slug, f.format),
-      bytes: f.bytes,
-      sha256: sha256(f.bytes),
+      pieces: f.pieces,
+      sha256: sha256(f.pieces),
     }));
     return { ...base, ...facts, hash, files, warnings, errors: [], ms: elapsed() };
   } catch (err) {

@@ -4,18 +4,20 @@ import { buildStory, type StoryOutcome, type StoryTask } from './story-build.js'
 
 /**
  * The books' bytes are moved to the main thread, not copied: for a large PDF a copy doubled the memory
- * the book takes at the end of the build. A buffer that shares its memory with others (Node's small-buffer
- * pool) cannot be moved without breaking them, so such a book is copied into memory of its own first.
+ * the book takes at the end of the build. A writer's pieces share their memory with nothing else (see
+ * `WriterPieces`), except a small buffer cut from Node's shared pool, which cannot be moved without
+ * breaking the others: such a piece is copied into memory of its own first.
  */
+const ownMemory = (piece: Uint8Array): Uint8Array =>
+  piece.buffer.byteLength > Buffer.poolSize || piece.byteLength === piece.buffer.byteLength
+    ? piece
+    : new Uint8Array(piece);
+
 export default async function run(task: StoryTask): Promise<ReturnType<typeof move>> {
   const outcome = await buildStory(task);
-  const files = outcome.files.map((f) =>
-    f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength
-      ? f
-      : { ...f, bytes: new Uint8Array(f.bytes) },
-  );
+  const files = outcome.files.map((f) => ({ ...f, pieces: f.pieces.map(ownMemory) }));
   const moved: StoryOutcome = { ...outcome, files };
-  const buffers = [...new Set(files.map((f) => f.bytes.buffer))];
+  const buffers = [...new Set(files.flatMap((f) => f.pieces.map((piece) => piece.buffer)))];
   return move({
     get [transferableSymbol]() {
       return buffers;

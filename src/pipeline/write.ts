@@ -46,7 +46,10 @@ function untrack(tmp: string): void {
  * over the target. A reader never sees a half-written book, and an interrupted build leaves none behind
  * (a killed one may leave a hidden temporary file, which `removeStaleTempFiles` clears next time).
  */
-export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  bytes: Uint8Array | readonly Uint8Array[],
+): Promise<void> {
   const dir = path.dirname(target);
   await fs.promises.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${counter++}.tmp`);
@@ -54,7 +57,8 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
   try {
     const handle = await fs.promises.open(tmp, 'w');
     try {
-      await handle.writeFile(bytes);
+      // Each writeFile continues from where the last one ended.
+      for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) await handle.writeFile(piece);
       await handle.sync();
     } finally {
       await handle.close();

@@ -6,6 +6,16 @@ export interface WriterResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * The same with the file's bytes in pieces, to be written one after the other. A large PDF is made in
+ * 1 MiB pieces, and joining them into one buffer held the book twice at the build's peak of memory.
+ * A piece shares its memory with nothing else, unless it is a small buffer from Node's shared pool.
+ */
+export interface WriterPieces {
+  readonly pieces: readonly Buffer[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /** A cover ready for both writers: a 1600×2560 JPEG and a small thumbnail. */
 export interface CoverImage {
   readonly jpeg: Buffer;

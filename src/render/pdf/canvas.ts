@@ -113,8 +113,12 @@ class ByteSink {
     return b.length;
   }
 
-  finish(): Buffer {
-    return Buffer.concat([...this.full, this.buf.subarray(0, this.pos)]);
+  /**
+   * The file in order, in the pieces it was written into (not joined: see `WriterPieces`). Each piece's
+   * memory is its own: nothing else uses the buffers it was cut from.
+   */
+  finish(): Buffer[] {
+    return [...this.full, this.buf.subarray(0, this.pos)];
   }
 }
 
@@ -192,7 +196,7 @@ export class Canvas {
   private readonly sink = new ByteSink();
   /** The current page's content stream operators, written as one compressed stream when it ends. */
   private parts: string[] = [];
-  private readonly done: Promise<Buffer>;
+  private readonly done: Promise<Buffer[]>;
   private readonly root: StructElement;
   private section: StructElement | null = null;
   private block: StructElement | null = null;
@@ -520,7 +524,7 @@ export class Canvas {
     this.pdf._root.data.PageLabels = { Nums: nums };
   }
 
-  async finish(): Promise<Buffer> {
+  async finish(): Promise<Buffer[]> {
     this.endSection();
     for (const sect of this.frontSections) sect.end();
     this.frontSections = [];

@@ -6,7 +6,7 @@ import { PAGE_SIZES, type RenderOptions } from '../../config.js';
 import { diagnostic } from '../../diagnostics.js';
 import type { Diagnostic, Story } from '../../model.js';
 import { renderPages } from '../pages.js';
-import type { CoverImage, Page, WriterResult } from '../types.js';
+import type { CoverImage, Page, WriterPieces, WriterResult } from '../types.js';
 import { Canvas } from './canvas.js';
 import { FaceSet } from './faces.js';
 import { Flow, type FlowInput } from './flow.js';
@@ -27,6 +27,17 @@ export async function writePdf(
   cover: CoverImage | null,
   rendered: readonly Page[] = renderPages(story, options, cover !== null),
 ): Promise<WriterResult> {
+  const { pieces, diagnostics } = await writePdfPieces(story, options, cover, rendered);
+  return { bytes: Buffer.concat(pieces), diagnostics };
+}
+
+/** `writePdf`, with the file left in the pieces it was made in (what the build writes). */
+export async function writePdfPieces(
+  story: Story,
+  options: RenderOptions,
+  cover: CoverImage | null,
+  rendered: readonly Page[] = renderPages(story, options, cover !== null),
+): Promise<WriterPieces> {
   const theme = loadTheme(options.templatesDir);
   const faces = new FaceSet(theme.fallbackFont);
   const hyphenator = hyphenatorFor(story.meta.language, theme.hyphenation.minWordLength);
@@ -76,7 +87,7 @@ export async function writePdf(
   }
   const drawnFront = new Flow(frontInput, canvas, drawnBody.folios, digits).run();
   canvas.pageLabels(bodyPages > 0 ? drawnFront.pageCount : null, coverTitle);
-  const bytes = await canvas.finish();
+  const pieces = await canvas.finish();
   const destinations = new Set([...drawnFront.destinations, ...drawnBody.destinations]);
   const links = new Set([...drawnFront.links, ...drawnBody.links]);
 
@@ -110,5 +121,5 @@ export async function writePdf(
       ),
     );
   }
-  return { bytes, diagnostics };
+  return { pieces, diagnostics };
 }
