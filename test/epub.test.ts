@@ -42,9 +42,10 @@ async function testCover(): Promise<CoverImage> {
   coverJpeg ??= await sharp({ create: { width: 400, height: 640, channels: 3, background: '#2b4a6f' } })
     .jpeg({ quality: 80 })
     .toBuffer();
+  const jpeg = coverJpeg;
   return {
-    jpeg: coverJpeg,
-    thumbnail: coverJpeg,
+    jpeg,
+    thumbnail: async () => jpeg,
     width: 400,
     height: 640,
     origin: 'generated',

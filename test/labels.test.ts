@@ -51,7 +51,7 @@ describe('labels.json: the words the book says', () => {
       .toBuffer();
     const cover: CoverImage = {
       jpeg,
-      thumbnail: jpeg,
+      thumbnail: async () => jpeg,
       width: 160,
       height: 256,
       origin: 'generated',

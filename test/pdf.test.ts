@@ -330,7 +330,7 @@ describe('a book with a cover', () => {
       .toBuffer();
     const cover: CoverImage = {
       jpeg,
-      thumbnail: jpeg,
+      thumbnail: async () => jpeg,
       width: 160,
       height: 256,
       origin: 'generated',

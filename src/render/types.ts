@@ -16,10 +16,10 @@ export interface WriterPieces {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** A cover ready for both writers: a 1600×2560 JPEG and a small thumbnail. */
+/** A cover ready for both writers: a 1600×2560 JPEG, and a small thumbnail made when first asked for. */
 export interface CoverImage {
   readonly jpeg: Buffer;
-  readonly thumbnail: Buffer;
+  readonly thumbnail: () => Promise<Buffer>;
   readonly width: number;
   readonly height: number;
   /** `generated` from the SVG template, or `author` when the story supplied its own image. */

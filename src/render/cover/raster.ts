@@ -52,17 +52,11 @@ export async function rasteriseSvg(svg: string): Promise<Buffer> {
 }
 
 /**
- * The cover JPEG and its thumbnail from one SVG. The thumbnail is the same drawing rendered at
- * 200 × 320 (librsvg's own antialiasing does the downscaling): cheaper than decoding or resampling
- * the full-size raster, and as deterministic. One after the other, not side by side: two images in
- * flight at once spread libvips' buffers over more threads' malloc arenas and the process keeps more
- * memory, for no saving in CPU time.
+ * The thumbnail of a cover SVG: the same drawing rendered at 200 × 320 (librsvg's own antialiasing does
+ * the downscaling), cheaper than decoding or resampling the full-size raster, and as deterministic.
  */
-export async function rasteriseCover(svg: string): Promise<{ jpeg: Buffer; thumbnail: Buffer }> {
-  const input = Buffer.from(svg, 'utf8');
-  const jpeg = await drawSvg(input, FULL_DENSITY).jpeg(COVER_JPEG_OPTIONS).toBuffer();
-  const thumbnail = await drawSvg(input, THUMBNAIL_DENSITY).jpeg(THUMBNAIL_JPEG_OPTIONS).toBuffer();
-  return { jpeg, thumbnail };
+export async function rasteriseThumbnail(svg: string): Promise<Buffer> {
+  return drawSvg(Buffer.from(svg, 'utf8'), THUMBNAIL_DENSITY).jpeg(THUMBNAIL_JPEG_OPTIONS).toBuffer();
 }
 
 /** The small copy of a cover JPEG (an author's own image). */
