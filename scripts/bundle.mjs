@@ -8,12 +8,15 @@
  * compiling some 500 module files before it could start on a story; a few large files load much faster.
  * `tsc` still writes the library (`dist/index.js` and its types), which is not bundled.
  *
- * Each writer (EPUB, PDF, cover) is its own chunk, loaded only by a build that makes it.
+ * Each writer (EPUB, PDF, cover) is its own chunk, loaded only by a build that makes it. ficbind's own
+ * templates are compiled here, ahead of time (see src/render/precompiled-templates.ts).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import Handlebars from 'handlebars';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -25,6 +28,27 @@ try {
   }
 } catch (err) {
   if (err?.code !== 'ENOENT') throw err;
+}
+
+/** Must equal COMPILE_OPTIONS in src/render/templates.ts; a template compiled otherwise is not used. */
+const COMPILE_OPTIONS = { strict: true, noEscape: false };
+
+/** src/render/precompiled-templates.ts, filled in: the spec of every templates/*.hbs by its text's hash. */
+function precompiledTemplates() {
+  const dir = path.join(root, 'templates');
+  const entries = readdirSync(dir)
+    .filter((name) => name.endsWith('.hbs'))
+    .sort()
+    .map((name) => {
+      const text = readFileSync(path.join(dir, name), 'utf8');
+      const hash = createHash('sha256').update(text).digest('hex');
+      // A copy: Handlebars adds its defaults to the options object it is given.
+      return `  [${JSON.stringify(hash)}, ${Handlebars.precompile(text, { ...COMPILE_OPTIONS })}],`;
+    });
+  return [
+    `export const PRECOMPILED_OPTIONS = ${JSON.stringify(COMPILE_OPTIONS)};`,
+    `export const PRECOMPILED = new Map([\n${entries.join('\n')}\n]);`,
+  ].join('\n');
 }
 
 await build({
@@ -49,4 +73,15 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
+  plugins: [
+    {
+      name: 'precompiled-templates',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
+          contents: precompiledTemplates(),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });

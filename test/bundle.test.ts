@@ -4,9 +4,11 @@
  * package and must make the same books as the sources, on the main thread and on worker threads.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ficbind, type Manifest, ROOT, sha256 } from './helpers/pipeline.js';
 
@@ -71,6 +73,51 @@ describe('the bundled command', () => {
       );
     }
   }, 120_000);
+
+  it("carries ficbind's own templates compiled, and still uses a template the user has edited", () => {
+    // Every template's text, by its hash, is in the bundle (src/render/precompiled-templates.ts).
+    const bundle = fs
+      .readdirSync(path.join(pkg, 'dist'))
+      .filter((n) => n.endsWith('.js'))
+      .map((n) => fs.readFileSync(path.join(pkg, 'dist', n), 'utf8'))
+      .join('\n');
+    const templates = path.join(ROOT, 'templates');
+    for (const name of fs.readdirSync(templates).filter((n) => n.endsWith('.hbs'))) {
+      const hash = createHash('sha256')
+        .update(fs.readFileSync(path.join(templates, name), 'utf8'))
+        .digest('hex');
+      expect(bundle, name).toContain(`"${hash}"`);
+    }
+    // An edited copy is compiled from its own text, not taken from the bundle.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-bundle-templates-'));
+    const mine = path.join(dir, 'templates');
+    fs.cpSync(templates, mine, { recursive: true });
+    const title = path.join(mine, 'title.hbs');
+    fs.writeFileSync(
+      title,
+      fs
+        .readFileSync(title, 'utf8')
+        .replace('<h1 class="book-title">', '<p>Edited by hand</p><h1 class="book-title">'),
+    );
+    const story = path.join(ROOT, 'stories', 'the-lamp-room.txt');
+    const r = bundled(
+      dir,
+      'build',
+      story,
+      '--templates',
+      mine,
+      '--format',
+      'epub',
+      '--no-cover',
+      '--out',
+      'out',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const epub = fs.readFileSync(path.join(dir, 'out', 'the-lamp-room.epub'));
+    return JSZip.loadAsync(epub).then(async (zip) => {
+      expect(await zip.file('OEBPS/title.xhtml')?.async('string')).toContain('<p>Edited by hand</p>');
+    });
+  });
 
   it('knows its version and its help wherever it runs, in English', () => {
     const elsewhere = os.tmpdir();

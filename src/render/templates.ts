@@ -1,8 +1,22 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { diagnostic, FicbindError } from '../diagnostics.js';
+import { PRECOMPILED, PRECOMPILED_OPTIONS } from './precompiled-templates.js';
 import { readFolders } from './template-folders.js';
+
+/** How every template is compiled (scripts/bundle.mjs precompiles ficbind's own with the same). */
+export const COMPILE_OPTIONS = { strict: true, noEscape: false } as const;
+
+/** A template's text, compiled; from the spec made ahead of time when the text is ficbind's own. */
+function compile(hbs: typeof Handlebars, text: string): Handlebars.TemplateDelegate {
+  if (PRECOMPILED.size > 0 && JSON.stringify(PRECOMPILED_OPTIONS) === JSON.stringify(COMPILE_OPTIONS)) {
+    const spec = PRECOMPILED.get(createHash('sha256').update(text).digest('hex'));
+    if (spec) return hbs.template(spec);
+  }
+  return hbs.compile(text, COMPILE_OPTIONS);
+}
 
 /**
  * The templates of one folder, compiled once with their own Handlebars instance.
@@ -60,7 +74,7 @@ export function loadTemplates(dir: string): TemplateSet {
       let tpl = compiled.get(name);
       try {
         if (!tpl) {
-          tpl = hbs.compile(fs.readFileSync(file, 'utf8'), { strict: true, noEscape: false });
+          tpl = compile(hbs, fs.readFileSync(file, 'utf8'));
           compiled.set(name, tpl);
         }
         return tpl(view);
