@@ -88,6 +88,15 @@ async function coverMaker(): Promise<typeof import('../render/cover.js').makeCov
 export async function renderStory(
   story: Story,
   settings: Omit<BookSettings, 'strict'>,
+): Promise<{ files: { format: Format; bytes: Buffer }[]; diagnostics: Diagnostic[] }> {
+  const { files, diagnostics } = await renderStoryPieces(story, settings);
+  return { files: files.map((f) => ({ format: f.format, bytes: Buffer.concat(f.pieces) })), diagnostics };
+}
+
+/** `renderStory`, with each book left in the pieces it was made in (see `WriterPieces`). */
+async function renderStoryPieces(
+  story: Story,
+  settings: Omit<BookSettings, 'strict'>,
 ): Promise<{ files: { format: Format; pieces: readonly Buffer[] }[]; diagnostics: Diagnostic[] }> {
   const render: RenderOptions = {
     templatesDir: settings.templatesDir,
@@ -200,7 +209,7 @@ export async function buildStory(task: StoryTask): Promise<StoryOutcome> {
     if (hash !== null && task.previous?.hash === hash && (await previousOutputsIntact(task, story.slug))) {
       return { ...base, ...facts, hash, skipped: true, warnings: [], errors: [], ms: elapsed() };
     }
-    const rendered = await renderStory(story, task.settings);
+    const rendered = await renderStoryPieces(story, task.settings);
     const warnings = uniqueDiagnostics(
       [...parseWarnings, ...rendered.diagnostics].filter((d) => d.severity !== 'info'),
     );
