@@ -9,6 +9,7 @@ import JSZip from 'jszip';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sha256 as sha256Of } from '../src/pipeline/fingerprint.js';
+import { ownMemory } from '../src/pipeline/worker.js';
 import { writeFileAtomic } from '../src/pipeline/write.js';
 import { openEpub } from './helpers/book-words.js';
 import {
@@ -383,5 +384,27 @@ describe('a book in pieces', () => {
     expect(written.equals(Buffer.concat(pieces))).toBe(true);
     expect(sha256Of(pieces)).toBe(sha256Of(written));
     expect(fs.readdirSync(dir)).toEqual(['book.pdf']);
+  });
+
+  it("is moved from a worker without copies, except a piece that shares Node's small-buffer pool", () => {
+    const large = Buffer.allocUnsafe(1 << 20)
+      .fill(1)
+      .subarray(0, 700_000);
+    const exact = Buffer.alloc(3000, 2);
+    const pooled = Buffer.from('small');
+    const neighbour = Buffer.from('neighbour'); // cut from the same pool
+    expect(pooled.buffer).toBe(neighbour.buffer);
+    const ready = [large, exact, pooled].map(ownMemory);
+    expect(ready[0]).toBe(large);
+    expect(ready[1]).toBe(exact);
+    expect(ready[2]).not.toBe(pooled);
+    expect(Buffer.from(ready[2] as Uint8Array).toString()).toBe('small');
+    // Transferring them, as the worker does, detaches their memory but leaves the pool alone.
+    const moved = structuredClone(ready, {
+      transfer: [...new Set(ready.map((p) => p.buffer as ArrayBuffer))],
+    });
+    expect(moved.map((p) => p.length)).toEqual([700_000, 3000, 5]);
+    expect(large.byteLength).toBe(0);
+    expect(neighbour.toString()).toBe('neighbour');
   });
 });

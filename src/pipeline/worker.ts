@@ -8,7 +8,7 @@ import { buildStory, type StoryOutcome, type StoryTask } from './story-build.js'
  * `WriterPieces`), except a small buffer cut from Node's shared pool, which cannot be moved without
  * breaking the others: such a piece is copied into memory of its own first.
  */
-const ownMemory = (piece: Uint8Array): Uint8Array =>
+export const ownMemory = (piece: Uint8Array): Uint8Array =>
   piece.buffer.byteLength > Buffer.poolSize || piece.byteLength === piece.buffer.byteLength
     ? piece
     : new Uint8Array(piece);
