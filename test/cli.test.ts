@@ -109,3 +109,16 @@ describe('ficbind build', () => {
     expect(r.stderr).toContain('--format');
   });
 });
+
+describe("yargs' own words", () => {
+  it('are English like the rest, whatever language the system is set to', () => {
+    const env = { ...process.env, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LC_MESSAGES: 'de_DE.UTF-8' };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', env });
+    const help = run('build', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Options:');
+    expect(help.stdout).not.toContain('Optionen:');
+    expect(run('inspect').stderr).toContain('Not enough non-option arguments');
+  });
+});
