@@ -30,10 +30,8 @@ export function ensureCompiled(): void {
   if (!stale) return;
   log('dist/ is missing or older than src/: npm run compile');
   const r = spawnSync('npm', ['run', 'compile', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
-    if (!existsSync(CLI)) throw new Error('npm run compile failed and dist/cli.js does not exist');
-    log('npm run compile reported errors; benchmarking the JavaScript it emitted');
-  }
+  // tsc stops the compile before the bundle is made: dist/cli.js would still be the old command.
+  if (r.status !== 0) throw new Error('npm run compile failed: fix its errors, then benchmark');
 }
 
 /** The real stories: `FICBIND_REAL_STORIES`, else the folder CI uses beside the checkout, else the samples. */

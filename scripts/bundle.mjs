@@ -12,7 +12,7 @@
  * templates are compiled here, ahead of time (see src/render/precompiled-templates.ts).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -21,10 +21,12 @@ import Handlebars from 'handlebars';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 
-// Chunks are named by their content's hash: the ones of an earlier bundle would stay behind.
+// What an earlier bundle wrote (chunks are named by their content's hash, so old ones would stay
+// behind), and the declarations tsc once wrote for the CLI; tsc's library files are left alone.
+const OURS = /^(chunk-|cli\.|worker\.js|THIRD-PARTY-LICENSES)/;
 try {
   for (const name of readdirSync(outdir)) {
-    if (name.startsWith('chunk-')) rmSync(path.join(outdir, name));
+    if (OURS.test(name)) rmSync(path.join(outdir, name));
   }
 } catch (err) {
   if (err?.code !== 'ENOENT') throw err;
@@ -51,7 +53,7 @@ function precompiledTemplates() {
   ].join('\n');
 }
 
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli.ts', worker: 'src/pipeline/worker.ts' },
   outdir,
@@ -70,8 +72,11 @@ await build({
   },
   // Names and lines are kept, so a stack trace (FICBIND_DEBUG=1) stays readable.
   minifySyntax: true,
+  // The maps point into src/ and node_modules/ rather than carrying every bundled package's source.
   sourcemap: 'linked',
-  legalComments: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
   plugins: [
     {
@@ -85,3 +90,30 @@ await build({
     },
   ],
 });
+
+/**
+ * The bundle carries code of the packages below; their licences (MIT, BSD, ISC, Apache) ask that their
+ * notices go with it. Each package's own licence file, once, in one file beside the bundle.
+ */
+function thirdPartyLicenses(inputs) {
+  const packages = new Map();
+  for (const file of inputs) {
+    const m = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file);
+    if (m?.[1]) packages.set(m[1], null);
+  }
+  const notices = [];
+  for (const dir of [...packages.keys()].sort()) {
+    const meta = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+    const licence = readdirSync(path.join(root, dir)).find((n) => /^(licen[cs]e|copying)/i.test(n));
+    const text = licence
+      ? readFileSync(path.join(root, dir, licence), 'utf8').trim()
+      : `License: ${meta.license}`;
+    notices.push(`${meta.name} ${meta.version}\n\n${text}`);
+  }
+  return `ficbind's bundled command (cli.js, worker.js and their chunks) includes these packages.\n\n${notices.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
+}
+
+writeFileSync(
+  path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
+  thirdPartyLicenses(Object.keys(result.metafile.inputs)),
+);

@@ -226,7 +226,8 @@ export class Canvas {
       pdfVersion: '1.7',
       // Words are cached here as finished glyph runs; pdfkit's own cache would keep every word's layout.
       fontLayoutCache: false,
-      // No default font (pdfkit would load Helvetica's metrics): the faces are registered below.
+      // No default font (pdfkit would load Helvetica's metrics, which the bundled command could not
+      // find: pdfkit looks them up beside its own package.json): the faces are registered below.
       font: null as unknown as string,
       info: {
         Title: info.title,
