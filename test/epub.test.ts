@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Story } from '../src/model.js';
 import { parseStory } from '../src/parse/index.js';
@@ -26,6 +25,7 @@ import {
 } from './helpers/book-words.js';
 import { fullStory, hostileStory, renderOptions, tinyStory } from './helpers/epub-stories.js';
 import { type EpubCheckResult, epubcheck } from './helpers/epubcheck.js';
+import { plainCover } from './helpers/plain-cover.js';
 
 const OUT = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-epub-test-'));
 const SAMPLES_DIR = path.resolve(import.meta.dirname, '..', 'stories');
@@ -37,20 +37,10 @@ const ALLOWED_ELEMENTS = new Set(
 );
 const ALLOWED_ATTRIBUTES = new Set(['class', 'id', 'href', 'src', 'alt', 'epub:type', 'role']);
 
-let coverJpeg: Buffer | null = null;
+let coverImage: CoverImage | null = null;
 async function testCover(): Promise<CoverImage> {
-  coverJpeg ??= await sharp({ create: { width: 400, height: 640, channels: 3, background: '#2b4a6f' } })
-    .jpeg({ quality: 80 })
-    .toBuffer();
-  const jpeg = coverJpeg;
-  return {
-    jpeg,
-    thumbnail: async () => jpeg,
-    width: 400,
-    height: 640,
-    origin: 'generated',
-    diagnostics: [],
-  };
+  coverImage ??= await plainCover(400, 640, '#2b4a6f', { quality: 80 });
+  return coverImage;
 }
 
 interface Book {
@@ -309,7 +299,7 @@ describe('EPUB package', () => {
       /<item id="cover-image" href="cover.jpg" media-type="image\/jpeg" properties="cover-image" \/>/,
     );
     expect(opf).toContain('<meta name="cover" content="cover-image" />');
-    expect(await zip.file('OEBPS/cover.jpg')?.async('nodebuffer')).toEqual(coverJpeg);
+    expect(await zip.file('OEBPS/cover.jpg')?.async('nodebuffer')).toEqual(coverImage?.jpeg);
     for (const p of [
       'accessMode',
       'accessModeSufficient',

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR } from '../src/config.js';
 import { FicbindError } from '../src/diagnostics.js';
 import { writeEpub } from '../src/render/epub.js';
 import { writePdf } from '../src/render/pdf/index.js';
-import type { CoverImage } from '../src/render/types.js';
 import { openEpub } from './helpers/book-words.js';
 import { fullStory, renderOptions } from './helpers/epub-stories.js';
 import { pdfText, tempPdf } from './helpers/pdf-tools.js';
+import { plainCover } from './helpers/plain-cover.js';
 
 /** A copy of ficbind's templates with some of labels.json reworded (or removed). */
 function templatesWith(change: (labels: Record<string, string>) => void): string {
@@ -46,17 +45,7 @@ describe('labels.json: the words the book says', () => {
     const templatesDir = templatesWith((l) => {
       l.cover = 'Couverture';
     });
-    const jpeg = await sharp({ create: { width: 160, height: 256, channels: 3, background: '#345a7a' } })
-      .jpeg()
-      .toBuffer();
-    const cover: CoverImage = {
-      jpeg,
-      thumbnail: async () => jpeg,
-      width: 160,
-      height: 256,
-      origin: 'generated',
-      diagnostics: [],
-    };
+    const cover = await plainCover(160, 256, '#345a7a');
     const pdf = (await writePdf(fullStory(), renderOptions({ templatesDir }), cover)).bytes.toString(
       'latin1',
     );

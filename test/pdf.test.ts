@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Font, openSync } from 'fontkit';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, PAGE_SIZE_NAMES, PAGE_SIZES, type RenderOptions } from '../src/config.js';
 import { FicbindError } from '../src/diagnostics.js';
@@ -17,7 +16,6 @@ import { BOOK_FONT } from '../src/render/fonts.js';
 import { writePdf } from '../src/render/pdf/index.js';
 import { PlainShaper, scriptOf } from '../src/render/pdf/plain.js';
 import { validateTheme } from '../src/render/pdf/theme.js';
-import type { CoverImage } from '../src/render/types.js';
 import { chapter, para, prose, sceneBreak, story } from './helpers/pdf-story.js';
 import {
   destinations,
@@ -34,6 +32,7 @@ import {
   toUnicodeEntries,
   wordsInOrder,
 } from './helpers/pdf-tools.js';
+import { plainCover } from './helpers/plain-cover.js';
 import { REAL_STORIES_DIR, realStoryFiles, sampleStoryPaths } from './helpers/real-stories.js';
 
 const BUILD_DATE = new Date('2024-05-01T12:00:00Z');
@@ -325,17 +324,7 @@ describe('PDF of a hand-made story', async () => {
 
 describe('a book with a cover', () => {
   it('puts the cover image first, full bleed, with no text on it', async () => {
-    const jpeg = await sharp({ create: { width: 160, height: 256, channels: 3, background: '#345a7a' } })
-      .jpeg()
-      .toBuffer();
-    const cover: CoverImage = {
-      jpeg,
-      thumbnail: async () => jpeg,
-      width: 160,
-      height: 256,
-      origin: 'generated',
-      diagnostics: [],
-    };
+    const cover = await plainCover(160, 256, '#345a7a');
     const s = handMade();
     const withCover = tempPdf((await writePdf(s, options(), cover)).bytes);
     const without = tempPdf((await writePdf(s, options(), null)).bytes);
