@@ -117,11 +117,10 @@ async function plan(
     .map((task, i) => ({ task, size: sizes[i] ?? 0 }))
     .sort((a, b) => b.size - a.size || (a.task.source < b.task.source ? -1 : 1))
     .map((t) => t.task);
-  const workers = Math.min(jobs, ordered.length, jobsGiven ? jobs : Math.floor(total / BYTES_PER_WORKER));
+  const affordable = jobsGiven ? jobs : Math.floor(total / BYTES_PER_WORKER);
+  const workers = Math.min(jobs, ordered.length, affordable);
   const pool: PoolPlan =
-    jobs > 1 && workers > 1
-      ? { jobs: workers, on: 'workers' }
-      : { jobs: Math.min(jobs, 2), on: 'main-thread' };
+    workers > 1 ? { jobs: workers, on: 'workers' } : { jobs: Math.min(jobs, 2), on: 'main-thread' };
   return { tasks: ordered, pool };
 }
 

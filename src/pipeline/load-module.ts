@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** True when the module at `from` runs from ficbind's TypeScript sources (the tests, `node --import tsx`). */
-export function fromSources(from: string): boolean {
+function fromSources(from: string): boolean {
   return from.endsWith('.ts');
 }
 
