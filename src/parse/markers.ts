@@ -8,9 +8,12 @@ const NUMBER_WORDS =
   '|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen' +
   '|hundred)';
 const NUMBER = `(?:\\d{1,4}|[ivxlc]{1,7}|${NUMBER_WORDS})`;
-const NUMBER_IN_LABEL = new RegExp(`\\d|\\b(?:[ivxlc]{1,7}|${NUMBER_WORDS})\\b`, 'i');
+const NUMBER_IN_LABEL = new RegExp(`\\d|\\b(?:[ivxlc]{1,7}|${NUMBER_WORDS}|first|second|third)\\b`, 'i');
 
-/** A chapter label that carries a number (`Chapter 3`, `Part Two`, `Ch. iv`), not a name (`Prologue`). */
+/**
+ * A chapter label that carries a number (`Chapter 3`, `Part Two`, `Ch. iv`, `The Second Part`), not a
+ * name (`Prologue`).
+ */
 export function isNumberedLabel(label: string): boolean {
   return NUMBER_IN_LABEL.test(label);
 }

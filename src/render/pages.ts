@@ -165,7 +165,6 @@ export function chapterPageId(chapter: Chapter): string {
   return /^[A-Za-z][-A-Za-z0-9_]*$/.test(chapter.id) ? chapter.id : `ch-${chapter.number}`;
 }
 
-/** A chapter marker that carries a number (`Chapter One`, `Ch. 3`, `Part IV`), unlike `Prologue`. */
 /** Per story, each chapter's reader number (see `readerNumber`), worked out in one pass. */
 const readerNumbers = new WeakMap<Story, Map<number, number>>();
 
