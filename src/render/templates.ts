@@ -9,13 +9,15 @@ import { readFolders } from './template-folders.js';
 /** How every template is compiled (scripts/bundle.mjs precompiles ficbind's own with the same). */
 export const COMPILE_OPTIONS = { strict: true, noEscape: false } as const;
 
+/** The specs made ahead of time, when they were compiled as we compile (else none are used). */
+const precompiled =
+  JSON.stringify(PRECOMPILED_OPTIONS) === JSON.stringify(COMPILE_OPTIONS) ? PRECOMPILED : new Map();
+
 /** A template's text, compiled; from the spec made ahead of time when the text is ficbind's own. */
 function compile(hbs: typeof Handlebars, text: string): Handlebars.TemplateDelegate {
-  if (PRECOMPILED.size > 0 && JSON.stringify(PRECOMPILED_OPTIONS) === JSON.stringify(COMPILE_OPTIONS)) {
-    const spec = PRECOMPILED.get(createHash('sha256').update(text).digest('hex'));
-    if (spec) return hbs.template(spec);
-  }
-  return hbs.compile(text, COMPILE_OPTIONS);
+  const spec =
+    precompiled.size > 0 ? precompiled.get(createHash('sha256').update(text).digest('hex')) : undefined;
+  return spec ? hbs.template(spec) : hbs.compile(text, COMPILE_OPTIONS);
 }
 
 /**

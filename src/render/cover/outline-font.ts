@@ -1,6 +1,7 @@
 import type { Font, GlyphRun } from 'fontkit';
 import { assertNever } from '../../model.js';
 import { BOOK_FONT, type FontStyle, openFont } from '../fonts.js';
+import { ThreadCache } from '../thread-cache.js';
 
 /**
  * Text drawn as vector outlines from our bundled font, so a cover looks the same on every machine:
@@ -31,15 +32,13 @@ export function capHeight(style: FontStyle): number {
  * run), and fitting a block tries the same words and lines at many sizes: each is shaped once.
  * Bounded, so a long-running process does not keep every title it ever set.
  */
-const shapedRuns = new Map<string, GlyphRun>();
-const MAX_SHAPED_RUNS = 2000;
+const shapedRuns = new ThreadCache<GlyphRun>(2000);
 
 function shape(text: string, style: TextStyle): GlyphRun {
   const features = style.features ?? [];
   const key = `${style.font}\u0000${features.join(',')}\u0000${text}`;
   let run = shapedRuns.get(key);
   if (!run) {
-    if (shapedRuns.size >= MAX_SHAPED_RUNS) shapedRuns.clear();
     run = font(style.font).layout(text, features);
     shapedRuns.set(key, run);
   }

@@ -9,7 +9,7 @@
  */
 import type { Font, GlyphRun } from 'fontkit';
 import { BOOK_FONT, openFont } from '../fonts.js';
-import { ThreadCache } from './cache.js';
+import { ThreadCache } from '../thread-cache.js';
 import { PlainShaper } from './plain.js';
 
 export type Face = 'regular' | 'italic' | 'bold' | 'boldItalic' | 'fallback';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ThreadCache } from './cache.js';
+import { ThreadCache } from '../thread-cache.js';
 
 const require = createRequire(import.meta.url);
 const hyphenDir = path.dirname(require.resolve('hyphen/package.json'));

@@ -76,9 +76,6 @@ interface Tables {
   readonly GSUB?: LayoutTable;
   readonly GPOS?: LayoutTable;
   readonly GDEF?: { readonly glyphClassDef?: ClassDef };
-  readonly kern?: unknown;
-  readonly morx?: unknown;
-  readonly fvar?: unknown;
   readonly directory: { readonly tables: Record<string, { readonly offset: number } | undefined> };
   /** The font file's bytes (table offsets in `directory` are into them, for TTF and OTF files). */
   readonly stream: { readonly buffer: Uint8Array };

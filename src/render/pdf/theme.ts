@@ -344,16 +344,16 @@ export function loadTheme(templatesDir: string): Theme {
   const templates = loadTemplates(templatesDir);
   const cached = themes.get(templates);
   if (cached) return cached;
-  const theme = readTheme(path.join(templatesDir, THEME_FILE));
+  const theme = readTheme(templates, path.join(templatesDir, THEME_FILE));
   themes.set(templates, theme);
   return theme;
 }
 
 /** Read and validate `pdf-theme.json` from a templates folder. */
-function readTheme(file: string): Theme {
+function readTheme(templates: TemplateSet, file: string): Theme {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = templates.asset(THEME_FILE);
   } catch {
     throw new FicbindError(
       diagnostic(

@@ -1,5 +1,5 @@
 /**
- * A map kept for the life of a worker thread (shaped words, hyphenation points): short stories
+ * A map kept for the life of a thread (shaped words, hyphenation points, cover text): short stories
  * share most of their words, so what one book learns the next one uses. Bounded: when full, the
  * oldest quarter of the entries is let go (a long book's rare words).
  */
