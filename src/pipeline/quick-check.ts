@@ -85,10 +85,7 @@ async function bytesOrNull(file: string): Promise<Buffer | null> {
  * its text, its sidecar, and every image the cover maker may use (a `cover:` in the sidecar or front
  * matter, an image named as `coverImageNames` says). Each file is read once.
  */
-async function inputFiles(
-  source: string,
-  index: FolderIndex,
-): Promise<{ files: string[]; read: Map<string, Buffer | null> }> {
+async function inputFiles(source: string, index: FolderIndex): Promise<Map<string, Buffer | null>> {
   const folder = (await fs.stat(source)).isDirectory();
   const dir = folder ? source : path.dirname(source);
   const texts = folder
@@ -98,31 +95,29 @@ async function inputFiles(
         .sort()
         .map((n) => path.join(source, n))
     : [source];
-  const sidecars = sidecarCandidates(source, folder);
-  // Only the files that name a cover are read here; the others are read while hashing, one at a time.
   const read = new Map<string, Buffer | null>();
-  for (const sidecar of sidecars) read.set(sidecar, await bytesOrNull(sidecar));
+  for (const file of [...texts, ...sidecarCandidates(source, folder)])
+    read.set(file, await bytesOrNull(file));
   const images = await imagesNamed(
     dir,
     coverImageNames(source, folder ? 'folder' : 'file', slugFromPath(source)),
     index,
   );
-  for (const sidecar of sidecars) {
+  for (const sidecar of sidecarCandidates(source, folder)) {
     const bytes = read.get(sidecar);
     const cover = bytes ? declaredCover(bytes.toString('utf8'), sidecar) : null;
     if (cover) images.push(cover);
   }
-  const firstText = texts[0];
-  const first = firstText === undefined ? null : await bytesOrNull(firstText);
-  if (firstText !== undefined) read.set(firstText, first);
-  if (firstText !== undefined && first) {
+  const first = texts[0] === undefined ? null : read.get(texts[0]);
+  if (texts[0] !== undefined && first) {
     // Decoded as the parser decodes it (BOM, UTF-16, line ends), so the hash sees the same front matter.
-    const decoded = decode(first, firstText);
+    const decoded = decode(first, texts[0]);
     const front = decoded.ok ? splitFrontMatter(decoded.text) : null;
-    const cover = front ? declaredCover(front.yaml, firstText, 2) : null;
+    const cover = front ? declaredCover(front.yaml, texts[0], 2) : null;
     if (cover) images.push(cover);
   }
-  return { files: [...new Set([...texts, ...sidecars, ...images])], read };
+  for (const image of images) if (!read.has(image)) read.set(image, await bytesOrNull(image));
+  return read;
 }
 
 /**
@@ -133,20 +128,17 @@ async function inputFiles(
 export async function inputsFingerprint(
   source: string,
   context: FingerprintContext,
-  index: FolderIndex,
+  index: FolderIndex = new Map(),
 ): Promise<string | null> {
-  let inputs: Awaited<ReturnType<typeof inputFiles>>;
+  let files: Map<string, Buffer | null>;
   try {
-    inputs = await inputFiles(source, index);
+    files = await inputFiles(source, index);
   } catch {
     return null;
   }
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ context, epoch: process.env.SOURCE_DATE_EPOCH ?? null }));
-  for (const file of inputs.files) {
-    // Each file is read once: here, unless `inputFiles` needed it already. None is kept after hashing.
-    const bytes = inputs.read.has(file) ? (inputs.read.get(file) ?? null) : await bytesOrNull(file);
-    inputs.read.delete(file);
+  for (const [file, bytes] of files) {
     hash.update(`\0${file}\0`);
     if (bytes === null) {
       hash.update('absent');
