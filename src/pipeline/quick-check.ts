@@ -95,25 +95,26 @@ async function inputFiles(source: string, index: FolderIndex): Promise<Map<strin
         .sort()
         .map((n) => path.join(source, n))
     : [source];
+  const sidecars = sidecarCandidates(source, folder);
   const read = new Map<string, Buffer | null>();
-  for (const file of [...texts, ...sidecarCandidates(source, folder)])
-    read.set(file, await bytesOrNull(file));
+  for (const file of [...texts, ...sidecars]) read.set(file, await bytesOrNull(file));
   const images = await imagesNamed(
     dir,
     coverImageNames(source, folder ? 'folder' : 'file', slugFromPath(source)),
     index,
   );
-  for (const sidecar of sidecarCandidates(source, folder)) {
+  for (const sidecar of sidecars) {
     const bytes = read.get(sidecar);
     const cover = bytes ? declaredCover(bytes.toString('utf8'), sidecar) : null;
     if (cover) images.push(cover);
   }
-  const first = texts[0] === undefined ? null : read.get(texts[0]);
-  if (texts[0] !== undefined && first) {
+  const firstText = texts[0];
+  const first = firstText === undefined ? null : read.get(firstText);
+  if (firstText !== undefined && first) {
     // Decoded as the parser decodes it (BOM, UTF-16, line ends), so the hash sees the same front matter.
-    const decoded = decode(first, texts[0]);
+    const decoded = decode(first, firstText);
     const front = decoded.ok ? splitFrontMatter(decoded.text) : null;
-    const cover = front ? declaredCover(front.yaml, texts[0], 2) : null;
+    const cover = front ? declaredCover(front.yaml, firstText, 2) : null;
     if (cover) images.push(cover);
   }
   for (const image of images) if (!read.has(image)) read.set(image, await bytesOrNull(image));
@@ -128,7 +129,7 @@ async function inputFiles(source: string, index: FolderIndex): Promise<Map<strin
 export async function inputsFingerprint(
   source: string,
   context: FingerprintContext,
-  index: FolderIndex = new Map(),
+  index: FolderIndex,
 ): Promise<string | null> {
   let files: Map<string, Buffer | null>;
   try {
