@@ -47,6 +47,34 @@ describe('ficbind build', () => {
     expect(m.stories[2]?.errors[0]?.code).toBe('binary-file');
   });
 
+  it('follows links to stories and story folders, and names a broken link without stopping the rest', () => {
+    const dir = project({ 'alpha.txt': THREE['alpha.txt'] });
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(path.join(elsewhere, 'serial'), { recursive: true });
+    fs.copyFileSync(THREE['beta.txt'], path.join(elsewhere, 'beta.txt'));
+    fs.copyFileSync(THREE['gamma.txt'], path.join(elsewhere, 'serial', 'chapter-1.txt'));
+    const stories = path.join(dir, 'stories');
+    fs.symlinkSync(path.join(elsewhere, 'beta.txt'), path.join(stories, 'beta.txt'));
+    fs.symlinkSync(path.join(elsewhere, 'serial'), path.join(stories, 'serial'));
+    fs.symlinkSync(path.join(elsewhere, 'gone.txt'), path.join(stories, 'gone.txt'));
+    const r = ficbind(dir, 'build', '--format', 'epub', '--no-cover');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[broken-link]');
+    expect(r.stderr).toContain(path.join('stories', 'gone.txt'));
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual([
+      'alpha.epub',
+      'beta.epub',
+      'manifest.json',
+      'serial.epub',
+    ]);
+    const m = manifest(dir);
+    expect(m.stories.map((s) => [path.basename(s.source), s.ok])).toEqual([
+      ['alpha.txt', true],
+      ['beta.txt', true],
+      ['serial', true],
+    ]);
+  });
+
   it('prints a --json report that parses, equals manifest.json and matches the files on disk', () => {
     const dir = project(THREE);
     const r = ficbind(dir, 'build', '--format', 'epub', '--no-cover', '--json');
@@ -325,6 +353,19 @@ describe('build() as a library', () => {
     const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8')) as Record<string, string>;
     fs.writeFileSync(labelsFile, JSON.stringify({ ...labels, contents: 'Table of Tales' }));
     await once('Table of Tales');
+  });
+
+  it('fingerprints a template that is a link by the file it points at, so editing that file rebuilds', async () => {
+    const { hashFolder } = await import('../src/pipeline/fingerprint.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-templates-'));
+    const templates = path.join(dir, 'templates');
+    fs.mkdirSync(templates);
+    fs.writeFileSync(path.join(templates, 'page.hbs'), '<p>{{text}}</p>');
+    fs.writeFileSync(path.join(dir, 'style.css'), 'p { margin: 0 }');
+    fs.symlinkSync(path.join(dir, 'style.css'), path.join(templates, 'style.css'));
+    const before = await hashFolder(templates);
+    fs.writeFileSync(path.join(dir, 'style.css'), 'p { margin: 1em }');
+    expect(await hashFolder(templates)).not.toBe(before);
   });
 
   it('builds in worker threads, tells each stage, and returns the report it writes as manifest.json', async () => {

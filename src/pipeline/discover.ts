@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
@@ -54,11 +55,39 @@ export async function discoverStories(
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const full = path.join(p, e.name);
-      if (e.isFile() && STORY_FILE.test(e.name)) found.add(path.normalize(full));
-      else if (e.isDirectory() && (await hasChapterFiles(full))) found.add(path.normalize(full));
+      const kind = await kindOf(p, e);
+      if (kind === 'broken-link') {
+        if (STORY_FILE.test(e.name))
+          problems.push(
+            diagnostic(
+              'error',
+              'broken-link',
+              'is a link to a file that does not exist',
+              full,
+              null,
+              'point the link at the story, or remove it',
+            ),
+          );
+      } else if (kind === 'file' && STORY_FILE.test(e.name)) found.add(path.normalize(full));
+      else if (kind === 'folder' && (await hasChapterFiles(full))) found.add(path.normalize(full));
     }
   }
   return { stories: [...found].sort(), problems };
+}
+
+type EntryKind = 'file' | 'folder' | 'broken-link' | 'other';
+
+/** What a folder entry is, following a symbolic link to what it points at (as reading the story will). */
+async function kindOf(dir: string, e: Dirent): Promise<EntryKind> {
+  if (e.isFile()) return 'file';
+  if (e.isDirectory()) return 'folder';
+  if (!e.isSymbolicLink()) return 'other';
+  try {
+    const target = await fs.stat(path.join(dir, e.name));
+    return target.isFile() ? 'file' : target.isDirectory() ? 'folder' : 'other';
+  } catch {
+    return 'broken-link';
+  }
 }
 
 async function hasChapterFiles(dir: string): Promise<boolean> {
@@ -74,11 +103,16 @@ const CHAPTER_FILE =
  * is named like a chapter and nothing else in it is a story of its own. Otherwise it is a folder of stories.
  */
 async function isStoryFolder(dir: string): Promise<boolean> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  if (entries.some((e) => e.isFile() && /^story\.ya?ml$/.test(e.name))) return true;
-  const texts = entries.filter((e) => e.isFile() && STORY_FILE.test(e.name));
-  const sidecars = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name));
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  const entries = await Promise.all(
+    (await fs.readdir(dir, { withFileTypes: true })).map(async (e) => ({
+      name: e.name,
+      kind: await kindOf(dir, e),
+    })),
+  );
+  if (entries.some((e) => e.kind === 'file' && /^story\.ya?ml$/.test(e.name))) return true;
+  const texts = entries.filter((e) => e.kind === 'file' && STORY_FILE.test(e.name));
+  const sidecars = entries.filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name));
+  const folders = entries.filter((e) => e.kind === 'folder' && !e.name.startsWith('.'));
   return (
     texts.length > 0 &&
     sidecars.length === 0 &&

@@ -10,13 +10,17 @@ export function sha256(bytes: Uint8Array | string | readonly Uint8Array[]): stri
   return hash.digest('hex');
 }
 
-/** Every file under a folder, as sorted relative paths (forward slashes). */
+/** Every file under a folder, links to files included, as sorted relative paths (forward slashes). */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
+  const files = await Promise.all(
+    entries.map(async (e) => {
+      const full = path.join(e.parentPath, e.name);
+      const isFile = e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).catch(() => null))?.isFile());
+      return isFile ? path.relative(dir, full).split(path.sep).join('/') : null;
+    }),
+  );
+  return files.filter((f): f is string => f !== null).sort();
 }
 
 /** One hash of a templates folder: every file's name and bytes. */
