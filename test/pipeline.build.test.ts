@@ -404,6 +404,67 @@ describe('build() as a library', () => {
     );
   });
 
+  it('has a worker build its next story while the books of the one before are being written', async () => {
+    const { runStoryPool } = await import('../src/pipeline/pool.js');
+    const dir = project(THREE);
+    const settings = {
+      formats: ['epub' as const],
+      templatesDir: path.join(ROOT, 'templates'),
+      pageSize: 'a5' as const,
+      cover: false,
+      typography: true,
+      strict: false,
+    };
+    const tasks = Object.keys(THREE).map((name) => ({
+      source: path.join(dir, 'stories', name),
+      outDir: path.join(dir, 'out'),
+      settings,
+      inputs: null,
+      previous: null,
+    }));
+    const events: string[] = [];
+    // The first story's hand-over waits until the worker has been given the second: one that waited for
+    // the hand-over first would never get it.
+    let secondStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('the worker waited for the books before taking the next story')),
+        30_000,
+      );
+    });
+    await runStoryPool(
+      tasks,
+      { jobs: 1, on: 'workers' },
+      {
+        onStart: (source) => {
+          events.push(`start ${path.basename(source)}`);
+          if (events.filter((e) => e.startsWith('start')).length === 2) secondStarted();
+        },
+        onDone: async (outcome) => {
+          events.push(`done ${path.basename(outcome.source)} (${outcome.errors.length} errors)`);
+          if (events.filter((e) => e.startsWith('done')).length === 1) await Promise.race([started, stuck]);
+          events.push(`written ${path.basename(outcome.source)}`);
+        },
+      },
+    );
+    clearTimeout(timer);
+    expect(events).toEqual([
+      'start alpha.txt',
+      'done alpha.txt (0 errors)',
+      'start beta.txt',
+      'written alpha.txt',
+      'done beta.txt (0 errors)',
+      'written beta.txt',
+      'start gamma.txt',
+      'done gamma.txt (0 errors)',
+      'written gamma.txt',
+    ]);
+  });
+
   it('refuses wrong options with a UsageError before building', async () => {
     const { build, UsageError } = await import('../src/index.js');
     await expect(build({ formats: 'mobi' })).rejects.toThrow(UsageError);

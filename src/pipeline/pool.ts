@@ -43,7 +43,10 @@ function crashed(task: StoryTask, err: unknown): StoryOutcome {
 export interface PoolEvents {
   /** A story was handed to a worker. */
   readonly onStart?: (source: string) => void;
-  /** A story's outcome is back (in the order they finish). Awaited before its worker gets the next story. */
+  /**
+   * A story's outcome is back (in the order they finish). On the main thread, awaited before the lane
+   * starts its next story; on workers, before the same lane's next outcome is handed over.
+   */
   readonly onDone?: (outcome: StoryOutcome) => void | Promise<void>;
 }
 
@@ -100,13 +103,21 @@ export async function runStoryPool(
   });
   let next = 0;
   const lane = async (): Promise<void> => {
+    // A worker builds its next story while the main thread writes the books of the one before: it would
+    // otherwise wait for the disk (and its fsync) after every story. At most one story's books wait per
+    // lane, and the outcomes are still handed over one at a time, in the order this lane made them.
+    let handing: Promise<void> = Promise.resolve();
     while (next < tasks.length) {
       const index = next++;
       const task = tasks[index] as StoryTask;
       events.onStart?.(task.source);
       const outcome = await pool.run(task).catch((err: unknown) => crashed(task, err));
-      await events.onDone?.(outcome);
+      await handing;
+      handing = Promise.resolve(events.onDone?.(outcome));
+      // Its failure surfaces at the next await of `handing`, not as an unhandled rejection before it.
+      handing.catch(() => {});
     }
+    await handing;
   };
   try {
     await Promise.all(Array.from({ length: threads }, lane));
