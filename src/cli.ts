@@ -8,6 +8,7 @@ import { formatInspect, inspectReport } from './inspect.js';
 import { parseStory } from './parse/index.js';
 import { buildCommand } from './pipeline/build-command.js';
 import { loadConfig, mergeOptions, resolveBuildOptions } from './pipeline/options.js';
+import { tuneTiering } from './pipeline/tiering.js';
 import { FICBIND_VERSION } from './pipeline/version.js';
 
 /** Exit codes: 0 success, 1 a story could not be made into a book, 2 ficbind was called wrongly. */
@@ -247,4 +248,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+tuneTiering();
 process.exitCode = await main(hideBin(process.argv));
