@@ -465,6 +465,52 @@ describe('build() as a library', () => {
     ]);
   });
 
+  it.each(['workers', 'main-thread'] as const)(
+    'stops at a book it cannot write, on %s, and leaves nothing running when it throws',
+    async (on) => {
+      const { runStoryPool } = await import('../src/pipeline/pool.js');
+      const dir = project({ ...THREE, 'delta.txt': THREE['alpha.txt'], 'epsilon.txt': THREE['beta.txt'] });
+      const names = ['alpha.txt', 'beta.txt', 'delta.txt', 'epsilon.txt', 'gamma.txt'];
+      const tasks = names.map((name) => ({
+        source: path.join(dir, 'stories', name),
+        outDir: path.join(dir, 'out'),
+        settings: {
+          formats: ['epub' as const],
+          templatesDir: path.join(ROOT, 'templates'),
+          pageSize: 'a5' as const,
+          cover: false,
+          typography: true,
+          strict: false,
+        },
+        inputs: null,
+        previous: null,
+      }));
+      const events: string[] = [];
+      let returned = false;
+      const said = (event: string) => events.push(returned ? `${event} after the pool returned` : event);
+      const run = runStoryPool(
+        tasks,
+        { jobs: 2, on },
+        {
+          onStart: (source) => said(`start ${path.basename(source)}`),
+          onDone: async (outcome) => {
+            said(`done ${path.basename(outcome.source)}`);
+            if (events.filter((e) => e.startsWith('done')).length === 1)
+              throw new Error('no space left on device');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            said(`written ${path.basename(outcome.source)}`);
+          },
+        },
+      );
+      await expect(run).rejects.toThrow('no space left on device');
+      returned = true;
+      // Anything a lane still had going would say so now.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(events.filter((e) => e.endsWith('after the pool returned'))).toEqual([]);
+      expect(events.filter((e) => e.startsWith('start')).length).toBeLessThan(names.length);
+    },
+  );
+
   it('refuses wrong options with a UsageError before building', async () => {
     const { build, UsageError } = await import('../src/index.js');
     await expect(build({ formats: 'mobi' })).rejects.toThrow(UsageError);

@@ -41,7 +41,7 @@ function crashed(task: StoryTask, err: unknown): StoryOutcome {
 }
 
 export interface PoolEvents {
-  /** A story was handed to a worker. */
+  /** A story was handed to a worker: it is being built, or its books written, until `onDone` returns. */
   readonly onStart?: (source: string) => void;
   /**
    * A story's outcome is back (in the order they finish). On the main thread, awaited before the lane
@@ -60,15 +60,45 @@ async function runInThisThread(
   events: PoolEvents,
 ): Promise<void> {
   const { buildStory } = await import('./story-build.js');
+  const failure = new FirstFailure();
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const task = tasks[next++] as StoryTask;
-      events.onStart?.(task.source);
-      await events.onDone?.(await buildStory(task));
+    try {
+      while (!failure.happened && next < tasks.length) {
+        const task = tasks[next++] as StoryTask;
+        events.onStart?.(task.source);
+        const outcome = await buildStory(task);
+        if (failure.happened) return;
+        await events.onDone?.(outcome);
+      }
+    } catch (err) {
+      failure.record(err);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, tasks.length)) }, lane));
+  await failure.settle(Array.from({ length: Math.max(1, Math.min(lanes, tasks.length)) }, lane));
+}
+
+/**
+ * The first error of a set of lanes. A lane that fails (an event handler threw: a book could not be
+ * written) stops the others from starting stories or handing over outcomes, and `settle` waits for all
+ * of them before it throws that error: nothing is still running, or writing, when the pool returns.
+ */
+class FirstFailure {
+  private first: { error: unknown } | null = null;
+
+  get happened(): boolean {
+    return this.first !== null;
+  }
+
+  record(error: unknown): void {
+    this.first ??= { error };
+  }
+
+  /** Waits for every lane (each catches its own error and `record`s it), then throws the first error. */
+  async settle(lanes: readonly Promise<void>[]): Promise<void> {
+    for (const r of await Promise.allSettled(lanes)) if (r.status === 'rejected') this.record(r.reason);
+    if (this.first) throw this.first.error;
+  }
 }
 
 /** Where a build's stories are made: `jobs` at a time, on worker threads or on the main thread. */
@@ -101,26 +131,32 @@ export async function runStoryPool(
     maxThreads: threads,
     idleTimeout: 1000,
   });
+  const failure = new FirstFailure();
   let next = 0;
   const lane = async (): Promise<void> => {
     // A worker builds its next story while the main thread writes the books of the one before: it would
     // otherwise wait for the disk (and its fsync) after every story. At most one story's books wait per
     // lane, and the outcomes are still handed over one at a time, in the order this lane made them.
     let handing: Promise<void> = Promise.resolve();
-    while (next < tasks.length) {
-      const index = next++;
-      const task = tasks[index] as StoryTask;
-      events.onStart?.(task.source);
-      const outcome = await pool.run(task).catch((err: unknown) => crashed(task, err));
+    try {
+      while (!failure.happened && next < tasks.length) {
+        const task = tasks[next++] as StoryTask;
+        events.onStart?.(task.source);
+        const outcome = await pool.run(task).catch((err: unknown) => crashed(task, err));
+        await handing;
+        if (failure.happened) break;
+        handing = Promise.resolve(events.onDone?.(outcome));
+        // Its failure surfaces at the next await of `handing`, not as an unhandled rejection before it.
+        handing.catch(() => {});
+      }
       await handing;
-      handing = Promise.resolve(events.onDone?.(outcome));
-      // Its failure surfaces at the next await of `handing`, not as an unhandled rejection before it.
-      handing.catch(() => {});
+    } catch (err) {
+      failure.record(err);
+      await handing.catch(() => {});
     }
-    await handing;
   };
   try {
-    await Promise.all(Array.from({ length: threads }, lane));
+    await failure.settle(Array.from({ length: threads }, lane));
   } finally {
     await pool.destroy();
   }
