@@ -146,8 +146,8 @@ export async function runStoryPool(
         await handing;
         if (failure.happened) break;
         handing = Promise.resolve(events.onDone?.(outcome));
-        // Its failure surfaces at the next await of `handing`, not as an unhandled rejection before it.
-        handing.catch(() => {});
+        // A failure stops every lane at once (and is not an unhandled rejection before the next await).
+        handing.catch((err: unknown) => failure.record(err));
       }
       await handing;
     } catch (err) {
