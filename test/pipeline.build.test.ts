@@ -57,10 +57,22 @@ describe('ficbind build', () => {
     fs.symlinkSync(path.join(elsewhere, 'beta.txt'), path.join(stories, 'beta.txt'));
     fs.symlinkSync(path.join(elsewhere, 'serial'), path.join(stories, 'serial'));
     fs.symlinkSync(path.join(elsewhere, 'gone.txt'), path.join(stories, 'gone.txt'));
+    // A link to the folder itself is not a story made of every other story.
+    fs.symlinkSync(stories, path.join(stories, 'everything'));
+    // A story folder with a folder of pictures in it is still one story; one whose chapter is a broken
+    // link fails, naming the chapter, and the others build.
+    const torn = path.join(stories, 'torn');
+    fs.mkdirSync(path.join(torn, 'art'), { recursive: true });
+    fs.copyFileSync(THREE['gamma.txt'], path.join(torn, 'chapter-1.txt'));
+    fs.symlinkSync(path.join(elsewhere, 'chapter-2.txt'), path.join(torn, 'chapter-2.txt'));
     const r = ficbind(dir, 'build', '--format', 'epub', '--no-cover');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[broken-link]');
-    expect(r.stderr).toContain(path.join('stories', 'gone.txt'));
+    expect(r.stderr).toContain(
+      `${path.join('stories', 'gone.txt')}: error [broken-link] is a link to a file that does not exist`,
+    );
+    expect(r.stderr).toContain(
+      `${path.join('stories', 'torn', 'chapter-2.txt')}: error [unreadable] is a link to a file that does not exist`,
+    );
     expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual([
       'alpha.epub',
       'beta.epub',
@@ -72,6 +84,7 @@ describe('ficbind build', () => {
       ['alpha.txt', true],
       ['beta.txt', true],
       ['serial', true],
+      ['torn', false],
     ]);
   });
 
@@ -355,7 +368,7 @@ describe('build() as a library', () => {
     await once('Table of Tales');
   });
 
-  it('fingerprints a template that is a link by the file it points at, so editing that file rebuilds', async () => {
+  it('fingerprints templates reached through links by the files they point at, so editing those rebuilds', async () => {
     const { hashFolder } = await import('../src/pipeline/fingerprint.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-templates-'));
     const templates = path.join(dir, 'templates');
@@ -363,9 +376,17 @@ describe('build() as a library', () => {
     fs.writeFileSync(path.join(templates, 'page.hbs'), '<p>{{text}}</p>');
     fs.writeFileSync(path.join(dir, 'style.css'), 'p { margin: 0 }');
     fs.symlinkSync(path.join(dir, 'style.css'), path.join(templates, 'style.css'));
+    fs.mkdirSync(path.join(dir, 'shared'));
+    fs.writeFileSync(path.join(dir, 'shared', 'note.hbs'), '<aside>{{text}}</aside>');
+    fs.symlinkSync(path.join(dir, 'shared'), path.join(templates, 'partials'));
+    // A link back up to the templates folder is listed once, not followed round for ever.
+    fs.symlinkSync(templates, path.join(dir, 'shared', 'up'));
     const before = await hashFolder(templates);
     fs.writeFileSync(path.join(dir, 'style.css'), 'p { margin: 1em }');
-    expect(await hashFolder(templates)).not.toBe(before);
+    const afterStyle = await hashFolder(templates);
+    expect(afterStyle).not.toBe(before);
+    fs.writeFileSync(path.join(dir, 'shared', 'note.hbs'), '<aside class="note">{{text}}</aside>');
+    expect(await hashFolder(templates)).not.toBe(afterStyle);
   });
 
   it('builds in worker threads, tells each stage, and returns the report it writes as manifest.json', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics.js';
+import { fileProblem } from '../file-problem.js';
 import type { Diagnostic, ExtraField, Meta, MetaOrigin, ParseResult, Story, StorySource } from '../model.js';
 import { BodyBuilder } from './body.js';
 import { decode } from './decode.js';
@@ -70,9 +71,53 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
     return { ok: false, error, diagnostics: [error] };
   }
   const slug = slugFromPath(inputPath);
+  let read: SourcesRead | ParseResult;
+  try {
+    read = await readSources(inputPath, stat.isDirectory(), shown);
+  } catch (err) {
+    // A chapter or sidecar that cannot be read: a broken link, a folder named like a chapter, no permission.
+    const file = (err as NodeJS.ErrnoException).path ?? inputPath;
+    const error = diagnostic(
+      'error',
+      'unreadable',
+      await fileProblem(file, err),
+      displayPath(file),
+      null,
+      'fix or remove the file; a link must point at a file that exists',
+    );
+    return { ok: false, error, diagnostics: [error] };
+  }
+  if ('ok' in read) return read;
+  const { files, sidecar, modified } = read;
+  return parseInput({
+    slug,
+    source: {
+      path: shown,
+      kind: stat.isDirectory() ? 'folder' : 'file',
+      files: files.map((f) => displayPath(f.path)),
+      sidecar: sidecar?.path ?? null,
+      modified,
+    },
+    files: files.map((f) => ({ path: displayPath(f.path), bytes: f.bytes })),
+    sidecar,
+  });
+}
+
+/** A story's files as read from disk, its sidecar, and when the newest of them was changed. */
+interface SourcesRead {
+  readonly files: SourceFile[];
+  readonly sidecar: { path: string; text: string } | null;
+  readonly modified: string;
+}
+
+/** Reads a story's files and sidecar; throws the file system's error when one cannot be read. */
+async function readSources(
+  inputPath: string,
+  isFolder: boolean,
+  shown: string,
+): Promise<SourcesRead | ParseResult> {
   let files: SourceFile[];
-  let sidecarPath: string | null = null;
-  if (stat.isDirectory()) {
+  if (isFolder) {
     const names = (await fs.readdir(inputPath)).filter((n) => STORY_FILE.test(n)).sort(naturalOrder.compare);
     if (names.length === 0) {
       const error = diagnostic(
@@ -94,7 +139,8 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
   } else {
     files = [{ path: inputPath, bytes: await fs.readFile(inputPath) }];
   }
-  for (const candidate of sidecarCandidates(inputPath, stat.isDirectory())) {
+  let sidecarPath: string | null = null;
+  for (const candidate of sidecarCandidates(inputPath, isFolder)) {
     if (sidecarPath === null && (await exists(candidate))) sidecarPath = candidate;
   }
   const mtimes = await Promise.all(
@@ -106,18 +152,7 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
   const sidecar = sidecarPath
     ? { path: displayPath(sidecarPath), text: await fs.readFile(sidecarPath, 'utf8') }
     : null;
-  return parseInput({
-    slug,
-    source: {
-      path: shown,
-      kind: stat.isDirectory() ? 'folder' : 'file',
-      files: files.map((f) => displayPath(f.path)),
-      sidecar: sidecar?.path ?? null,
-      modified,
-    },
-    files: files.map((f) => ({ path: displayPath(f.path), bytes: f.bytes })),
-    sidecar,
-  });
+  return { files, sidecar, modified };
 }
 
 async function exists(p: string): Promise<boolean> {

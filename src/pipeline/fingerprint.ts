@@ -10,17 +10,27 @@ export function sha256(bytes: Uint8Array | string | readonly Uint8Array[]): stri
   return hash.digest('hex');
 }
 
-/** Every file under a folder, links to files included, as sorted relative paths (forward slashes). */
+/**
+ * Every file under a folder, as sorted relative paths (forward slashes), found as the templates are read:
+ * through links to files and to folders. Each real folder is listed once, so a link back up ends there.
+ */
 async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  const files = await Promise.all(
-    entries.map(async (e) => {
-      const full = path.join(e.parentPath, e.name);
-      const isFile = e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).catch(() => null))?.isFile());
-      return isFile ? path.relative(dir, full).split(path.sep).join('/') : null;
-    }),
-  );
-  return files.filter((f): f is string => f !== null).sort();
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const walk = async (folder: string, rel: string): Promise<void> => {
+    const real = await fs.realpath(folder);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const e of await fs.readdir(folder, { withFileTypes: true })) {
+      const full = path.join(folder, e.name);
+      const relative = rel === '' ? e.name : `${rel}/${e.name}`;
+      const target = e.isSymbolicLink() ? await fs.stat(full).catch(() => null) : e;
+      if (target?.isFile()) files.push(relative);
+      else if (target?.isDirectory()) await walk(full, relative);
+    }
+  };
+  await walk(dir, '');
+  return files.sort();
 }
 
 /** One hash of a templates folder: every file's name and bytes. */
