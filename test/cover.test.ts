@@ -533,6 +533,26 @@ describe("author's cover", () => {
     expect((await coverError(storyIn(dir, 'escape-link', { cover: link }))).code).toBe('cover-outside-story');
   });
 
+  it('declared by a story folder reached through a link is taken from the folder the link points at', async () => {
+    const real = folderWith('author-linked/elsewhere/serial');
+    await solidImage(path.join(real, 'cover.png'), 1000, 1600, '#2040a0');
+    const stories = folderWith('author-linked/stories');
+    fs.symlinkSync(real, path.join(stories, 'serial'));
+    const linked = story(
+      'serial',
+      { title: 'Serial', cover: path.join(stories, 'serial', 'cover.png') },
+      { path: path.join(stories, 'serial'), kind: 'folder', files: [] },
+    );
+    expect((await makeCover(linked, OPTIONS)).origin).toBe('author');
+    // The link does not open the rest of the folder it points into.
+    await solidImage(path.join(real, '..', 'beside.png'), 10, 16, '#000');
+    const outside = {
+      ...linked,
+      meta: { ...linked.meta, cover: path.join(stories, 'serial', '..', '..', 'elsewhere', 'beside.png') },
+    };
+    expect((await coverError(outside)).code).toBe('cover-outside-story');
+  });
+
   it('that is a folder is an error naming it', async () => {
     const dir = folderWith('author-folder');
     fs.mkdirSync(path.join(dir, 'art'));

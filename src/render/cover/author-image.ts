@@ -62,7 +62,11 @@ export function findAuthorCover(story: Story): string | null {
     const where = story.source.sidecar ?? story.source.path;
     const file = path.resolve(declared);
     const real = realOrResolved(file);
-    if (!isInside(folder, file) || !isInside(folder, real)) {
+    // Compared as real paths (a folder may be reached through links); a story that is itself a link may
+    // also take its cover from beside the file or inside the folder the link points at.
+    const own = realOrResolved(path.resolve(story.source.path));
+    const ownFolder = story.source.kind === 'folder' ? own : path.dirname(own);
+    if (!isInside(folder, real) && !isInside(ownFolder, real)) {
       fail(
         'cover-outside-story',
         `cover image ${declared} is outside the folder holding the story (${folder})`,
