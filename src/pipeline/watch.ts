@@ -60,7 +60,8 @@ export function watchInputs(
         fs.watch(target, { recursive: true }, (_e, name) => name && note(path.join(target, name))),
       );
     } else {
-      // A single story file: watch its folder, for the file itself and its sidecar.
+      // A single story file: watch its folder, for the file itself and its sidecar; and, when the story
+      // is a link, the folder of the file it points at, for that file.
       const dir = path.dirname(target);
       const stem = path.basename(target).replace(/\.[^.]+$/, '');
       watchers.push(
@@ -68,6 +69,14 @@ export function watchInputs(
           if (name && name.replace(/\.[^.]+$/, '') === stem) note(path.join(dir, name));
         }),
       );
+      const real = fs.realpathSync(target);
+      if (real !== fs.realpathSync(dir) + path.sep + path.basename(target)) {
+        watchers.push(
+          fs.watch(path.dirname(real), (_e, name) => {
+            if (name === path.basename(real)) note(target);
+          }),
+        );
+      }
     }
   }
   return {
