@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { parseDocument } from 'htmlparser2';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR } from '../src/config.js';
 import type { Story } from '../src/model.js';
-import { renderPages } from '../src/render/pages.js';
+import { renderPages, xmlSafeText } from '../src/render/pages.js';
 import { findAll, textOf } from './helpers/book-words.js';
 import {
   br,
@@ -130,6 +131,57 @@ describe('renderPages', () => {
     fs.writeFileSync(title, fs.readFileSync(title, 'utf8').replace('{{title}}', '{{titel}}'));
     expect(() => renderPages(fullStory(), renderOptions({ templatesDir: dir }), false)).toThrow(
       /title\.hbs.*titel/,
+    );
+  });
+});
+
+describe('text made safe for XHTML', () => {
+  // xmlSafeText without its fast path: the three replacements, each over the whole text.
+  const reference = (text: string) =>
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\t\v\f]/g, ' ')
+      .replace(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML forbids
+        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '',
+      );
+
+  test('keeps ordinary text as it is and cleans every kind of forbidden character', () => {
+    const plain = 'Ordinary text, with “curly quotes”, an emoji 🐉, and a\nline break.';
+    expect(xmlSafeText(plain)).toBe(plain);
+    expect(xmlSafeText('a\tb\u000Bc\fd\r\ne\rf\u0007g\uFFFEh\uD800i\uDC00j')).toBe('a b c d\ne\nfghij');
+  });
+
+  // Text with any of the characters that need care, alone or together.
+  const piece = fc.constantFrom(
+    'a',
+    ' ',
+    'é',
+    '\n',
+    '\r',
+    '\t',
+    '\v',
+    '\f',
+    '\u0000',
+    '\u0007',
+    '\u001F',
+    '\uFFFE',
+    '\uFFFF',
+    '\uD83D',
+    '\uDC09',
+    '🐉',
+  );
+
+  test('gives the same text as the plain replacements for any string', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: piece })),
+        (text) => {
+          expect(xmlSafeText(text)).toBe(reference(text));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
