@@ -167,7 +167,8 @@ const WHITESPACE = new Set([
 
 /**
  * Chapters are never changed once made, so each chapter object is counted once: a build counts the parsed
- * story for its report and the typeset copy (new chapter objects) for the title page and the EPUB package.
+ * story for its report, and the typeset copy (new chapter objects, `withSameWords`) takes those counts for
+ * the title page and the EPUB package.
  */
 const counted = new WeakMap<Chapter, number>();
 
@@ -179,6 +180,16 @@ export function chapterWords(chapter: Chapter): number {
     counted.set(chapter, n);
   }
   return n;
+}
+
+/**
+ * `copy` is `chapter` with only punctuation changed (see `applyTypography`): it has the same words, so it
+ * takes the count already made of them rather than counting a long story twice.
+ */
+export function withSameWords(chapter: Chapter, copy: Chapter): Chapter {
+  const n = counted.get(chapter);
+  if (n !== undefined) counted.set(copy, n);
+  return copy;
 }
 
 export function storyWords(story: Story): number {

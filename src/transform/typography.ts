@@ -1,4 +1,12 @@
-import type { Block, Chapter, Inline, Meta, Note, Story } from '../model.js';
+import {
+  type Block,
+  type Chapter,
+  type Inline,
+  type Meta,
+  type Note,
+  type Story,
+  withSameWords,
+} from '../model.js';
 
 /**
  * Typographic niceties as a pure `Story → Story` transform: straight quotes become curly quotes, a double
@@ -79,12 +87,12 @@ function smartBlock(block: Block): Block {
 }
 
 function smartChapter(chapter: Chapter): Chapter {
-  return {
+  return withSameWords(chapter, {
     ...chapter,
     title: smartOrNull(chapter.title),
     heading: smartOrNull(chapter.heading),
     blocks: chapter.blocks.map(smartBlock),
-  };
+  });
 }
 
 function smartMeta(meta: Meta): Meta {
