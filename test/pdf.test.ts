@@ -396,6 +396,25 @@ describe('the closed element set and the theme', () => {
     expect(msg).toMatch(/geometry\.a5\.fontSize/);
     expect(msg).toMatch(/classes\.scene-break\.colour/);
   });
+
+  it('rejects a fallback font that is a web font or no font under a .ttf name, saying which', () => {
+    const good = JSON.parse(fs.readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'pdf-theme.json'), 'utf8'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ficbind-theme-'));
+    const problem = (name: string, bytes: Buffer): string => {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      try {
+        validateTheme({ ...good, fallbackFont: name }, path.join(dir, 'pdf-theme.json'));
+      } catch (e) {
+        return (e as FicbindError).diagnostic.message;
+      }
+      return '';
+    };
+    expect(problem('web.ttf', Buffer.from('wOF2\0\x01\0\0 and the rest'))).toMatch(
+      /web\.ttf is a WOFF2 web font/,
+    );
+    expect(problem('notes.ttf', Buffer.from('just some text'))).toMatch(/notes\.ttf is not a font file/);
+    expect(problem('real.ttf', fs.readFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'))).toBe('');
+  });
 });
 
 describe('characters the book font lacks', () => {

@@ -204,6 +204,25 @@ function checkRule(c: Checker, v: Json, at: string, colors: Readonly<Record<stri
 
 const PAGE_KINDS = ['title', 'disclaimer', 'contents', 'chapter', 'notes'] as const;
 
+/**
+ * Null for a TrueType or OpenType font (what the PDF can embed), known from its first four bytes; else
+ * what the file is instead, as a name ending in .ttf may hide: a web font (WOFF, WOFF2), a collection.
+ */
+function notAFont(file: string): string | null {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const tag = head.toString('latin1');
+  if (head.readUInt32BE(0) === 0x00010000 || tag === 'OTTO' || tag === 'true') return null;
+  if (tag === 'wOFF' || tag === 'wOF2') return `a ${tag === 'wOF2' ? 'WOFF2' : 'WOFF'} web font`;
+  if (tag === 'ttcf') return 'a font collection (.ttc)';
+  return 'not a font file';
+}
+
 /** Validate a parsed theme; throws one FicbindError listing every problem. */
 export function validateTheme(raw: Json, file: string): Theme {
   const c = new Checker();
@@ -236,6 +255,11 @@ export function validateTheme(raw: Json, file: string): Theme {
     } else {
       fallbackFont = path.resolve(path.dirname(file), top.fallbackFont);
       if (!fs.existsSync(fallbackFont)) c.problems.push(`fallbackFont ${top.fallbackFont} does not exist`);
+      else {
+        const other = notAFont(fallbackFont);
+        if (other)
+          c.problems.push(`fallbackFont ${top.fallbackFont} is ${other}; give a TrueType or OpenType font`);
+      }
     }
   }
 
