@@ -100,6 +100,33 @@ const result = await build({
       },
     },
     {
+      // epub-gen-memory loads node-fetch (with whatwg-url and its Unicode tables) and abort-controller at
+      // load, to fetch remote images and fonts named in chapter HTML; ficbind's pages never name any.
+      // Its fetch module gets stand-ins that load them when first called.
+      name: 'fetch-when-needed',
+      setup(b) {
+        b.onResolve({ filter: /^(node-fetch|abort-controller)$/ }, (args) =>
+          /[\\/]node_modules[\\/]epub-gen-memory[\\/]/.test(args.importer)
+            ? { path: args.path, namespace: 'when-needed', pluginData: path.dirname(args.importer) }
+            : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'when-needed' }, (args) => ({
+          contents: [
+            'let real;',
+            'function later(...args) {',
+            `  real ??= require(${JSON.stringify(args.path)});`,
+            '  const made = real.default ?? real;',
+            '  return new.target ? new made(...args) : made(...args);',
+            '}',
+            'module.exports = { __esModule: true, default: later };',
+          ].join('\n'),
+          // Found from epub-gen-memory's own folder, as its own require would.
+          resolveDir: args.pluginData,
+          loader: 'js',
+        }));
+      },
+    },
+    {
       name: 'precompiled-templates',
       setup(b) {
         b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
