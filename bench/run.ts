@@ -2,12 +2,14 @@
  * `npm run bench [-- options]`: measures whole `ficbind build` processes on generated inputs and
  * reports every target as met or not met. See bench/README.md.
  */
+
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { hostCheckMs } from './host-speed.js';
 import { generateInputs, type Inputs } from './inputs.js';
 import { chooseMeter, type Meter, type RunResult, run, type Sample, summarise } from './measure.js';
 import { findPeers, type Peer, type PeerFormat } from './peers.js';
@@ -387,10 +389,14 @@ async function main(): Promise<void> {
       });
 
   const cases: CaseResult[] = [];
+  const hostCheck: { before: string; ms: number }[] = [];
   for (const spec of specs) {
-    log(`${spec.id} (${spec.label})`);
+    const ms = hostCheckMs();
+    hostCheck.push({ before: spec.id, ms });
+    log(`${spec.id} (${spec.label}); host check ${ms} ms`);
     cases.push(await runFicbind(spec, opts));
   }
+  hostCheck.push({ before: 'the end', ms: hostCheckMs() });
 
   let peerRows: PeerRow[] | null = null;
   const peerNotes: string[] = [];
@@ -447,6 +453,7 @@ async function main(): Promise<void> {
     runs,
     meter: meter === 'gnu-time' ? 'GNU time' : 'process.resourceUsage()',
     machine: machine(),
+    hostCheck,
     cli,
     inputs: { ...inputs, realStories: real.paths.map((p) => path.basename(p)), seed },
     cases,
