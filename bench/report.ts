@@ -49,8 +49,12 @@ export interface Report {
   readonly runs: number;
   readonly meter: string;
   readonly machine: Machine;
-  /** `hostCheckMs` before each case and at the end: how fast the machine was meanwhile (lower is faster). */
-  readonly hostCheck: readonly { readonly before: string; readonly ms: number }[];
+  /** `hostCheck` before each case and at the end: how fast the machine was meanwhile (lower is faster). */
+  readonly hostCheck: readonly {
+    readonly before: string;
+    readonly computeMs: number;
+    readonly memoryMs: number;
+  }[];
   readonly cli: { readonly jobs: boolean; readonly force: boolean };
   readonly inputs: unknown;
   readonly cases: readonly CaseResult[];
@@ -249,7 +253,7 @@ export function markdown(r: Report): string {
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memory} RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}.`,
     '',
-    `Host check (${hostCheckText(r)}): ${r.hostCheck.map((h) => `${h.ms}`).join(', ')} ms, before each case in the order below and at the end.`,
+    `Host check before each case in the order below and at the end (lower is faster): ${hostCheckText(r)}.`,
     '',
     '## Targets',
     '',
@@ -279,9 +283,8 @@ export function markdown(r: Report): string {
 }
 
 function hostCheckText(r: Report): string {
-  const ms = r.hostCheck.map((h) => h.ms);
-  const spread = ms.length > 0 ? Math.max(...ms) / Math.min(...ms) : 1;
-  return `SHA-256 of 256 MiB on one core, lower is faster; slowest ÷ fastest ${spread.toFixed(2)}`;
+  const list = (key: 'computeMs' | 'memoryMs') => r.hostCheck.map((h) => h[key]).join(', ');
+  return `compute (SHA-256 of 256 MiB) ${list('computeMs')} ms; memory (2 million dependent loads across 64 MiB) ${list('memoryMs')} ms`;
 }
 
 /** The short summary printed on stdout. */
@@ -289,7 +292,7 @@ export function summaryText(r: Report, files: readonly string[]): string {
   const lines: string[] = [];
   lines.push('', `ficbind benchmark (${r.quick ? 'quick, ' : ''}median of ${r.runs}; ${r.meter})`);
   lines.push(`${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memory}, Node ${r.machine.node}`);
-  lines.push(`Host check (${hostCheckText(r)}): ${r.hostCheck.map((h) => h.ms).join(', ')} ms`, '');
+  lines.push(`Host check, lower is faster: ${hostCheckText(r)}`, '');
   const w = Math.max(...r.cases.map((c) => `${c.label} ${c.tool} ${c.format}`.length));
   for (const c of r.cases) {
     const name = `${c.label} ${c.tool} ${c.format}`.padEnd(w);

@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hostCheckMs } from './host-speed.js';
+import { hostCheck as checkHost, type HostCheck } from './host-speed.js';
 import { generateInputs, type Inputs } from './inputs.js';
 import { chooseMeter, type Meter, type RunResult, run, type Sample, summarise } from './measure.js';
 import { findPeers, type Peer, type PeerFormat } from './peers.js';
@@ -389,14 +389,14 @@ async function main(): Promise<void> {
       });
 
   const cases: CaseResult[] = [];
-  const hostCheck: { before: string; ms: number }[] = [];
+  const hostCheck: ({ before: string } & HostCheck)[] = [];
   for (const spec of specs) {
-    const ms = hostCheckMs();
-    hostCheck.push({ before: spec.id, ms });
-    log(`${spec.id} (${spec.label}); host check ${ms} ms`);
+    const check = checkHost();
+    hostCheck.push({ before: spec.id, ...check });
+    log(`${spec.id} (${spec.label}); host check ${check.computeMs} ms compute, ${check.memoryMs} ms memory`);
     cases.push(await runFicbind(spec, opts));
   }
-  hostCheck.push({ before: 'the end', ms: hostCheckMs() });
+  hostCheck.push({ before: 'the end', ...checkHost() });
 
   let peerRows: PeerRow[] | null = null;
   const peerNotes: string[] = [];
