@@ -553,6 +553,26 @@ describe("author's cover", () => {
     expect((await coverError(outside)).code).toBe('cover-outside-story');
   });
 
+  it('declared beside a story file that is a link is not taken from the folder the link points into', async () => {
+    const home = folderWith('author-linked-file/home');
+    fs.writeFileSync(path.join(home, 'tale.txt'), 'Title: Tale\n\nWords.\n');
+    await solidImage(path.join(home, 'private.png'), 10, 16, '#000');
+    const stories = folderWith('author-linked-file/stories');
+    fs.symlinkSync(path.join(home, 'tale.txt'), path.join(stories, 'tale.txt'));
+    fs.writeFileSync(path.join(stories, 'tale.yaml'), 'cover: ../home/private.png\n');
+    const linked = story(
+      'tale',
+      { title: 'Tale', cover: path.join(home, 'private.png') },
+      {
+        path: path.join(stories, 'tale.txt'),
+        kind: 'file',
+        files: [],
+        sidecar: path.join(stories, 'tale.yaml'),
+      },
+    );
+    expect((await coverError(linked)).code).toBe('cover-outside-story');
+  });
+
   it('that is a folder is an error naming it', async () => {
     const dir = folderWith('author-folder');
     fs.mkdirSync(path.join(dir, 'art'));

@@ -62,11 +62,17 @@ export function findAuthorCover(story: Story): string | null {
     const where = story.source.sidecar ?? story.source.path;
     const file = path.resolve(declared);
     const real = realOrResolved(file);
-    // Compared as real paths (a folder may be reached through links); a story that is itself a link may
-    // also take its cover from beside the file or inside the folder the link points at.
-    const own = realOrResolved(path.resolve(story.source.path));
-    const ownFolder = story.source.kind === 'folder' ? own : path.dirname(own);
-    if (!isInside(folder, real) && !isInside(ownFolder, real)) {
+    // Compared as real paths (a folder may be reached through links). The cover may also sit in the real
+    // folder of the file that names it: inside a story folder reached through a link, that is where the
+    // link points. A story file that is a link does not open the folder its target is in.
+    const namedIn = realOrResolved(
+      story.source.sidecar
+        ? path.dirname(path.resolve(story.source.sidecar))
+        : story.source.kind === 'folder'
+          ? path.resolve(story.source.path)
+          : path.dirname(path.resolve(story.source.path)),
+    );
+    if (!isInside(folder, real) && !isInside(namedIn, real)) {
       fail(
         'cover-outside-story',
         `cover image ${declared} is outside the folder holding the story (${folder})`,
