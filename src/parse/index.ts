@@ -103,6 +103,16 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
   });
 }
 
+/** A file's bytes; its error names it (reading a folder fails without saying which). */
+async function readNamed(p: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(p);
+  } catch (err) {
+    (err as NodeJS.ErrnoException).path ??= p;
+    throw err;
+  }
+}
+
 /** A story's files as read from disk, its sidecar, and when the newest of them was changed. */
 interface SourcesRead {
   readonly files: SourceFile[];
@@ -133,11 +143,11 @@ async function readSources(
     files = await Promise.all(
       names.map(async (n) => ({
         path: path.join(inputPath, n),
-        bytes: await fs.readFile(path.join(inputPath, n)),
+        bytes: await readNamed(path.join(inputPath, n)),
       })),
     );
   } else {
-    files = [{ path: inputPath, bytes: await fs.readFile(inputPath) }];
+    files = [{ path: inputPath, bytes: await readNamed(inputPath) }];
   }
   let sidecarPath: string | null = null;
   for (const candidate of sidecarCandidates(inputPath, isFolder)) {

@@ -96,7 +96,8 @@ async function kindOf(dir: string, e: Dirent): Promise<Entry> {
     if (!target.isDirectory()) return { kind: 'other' };
     const [real, here] = await Promise.all([fs.realpath(full), fs.realpath(dir)]);
     const rel = path.relative(real, here);
-    return rel.startsWith('..') || path.isAbsolute(rel) ? { kind: 'folder' } : { kind: 'other' };
+    const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+    return outside ? { kind: 'folder' } : { kind: 'other' };
   } catch (err) {
     return { kind: 'unreadable', problem: await fileProblem(full, err) };
   }
