@@ -210,12 +210,18 @@ const PAGE_KINDS = ['title', 'disclaimer', 'contents', 'chapter', 'notes'] as co
  */
 function notAFont(file: string): string | null {
   const head = Buffer.alloc(4);
-  const fd = fs.openSync(file, 'r');
+  let read: number;
   try {
-    fs.readSync(fd, head, 0, 4, 0);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(file, 'r');
+    try {
+      read = fs.readSync(fd, head, 0, 4, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EISDIR' ? 'a folder' : 'a file that cannot be read';
   }
+  if (read < 4) return 'not a font file';
   const tag = head.toString('latin1');
   if (head.readUInt32BE(0) === 0x00010000 || tag === 'OTTO' || tag === 'true') return null;
   if (tag === 'wOFF' || tag === 'wOF2') return `a ${tag === 'wOF2' ? 'WOFF2' : 'WOFF'} web font`;
