@@ -413,7 +413,15 @@ describe('the closed element set and the theme', () => {
       /web\.ttf is a WOFF2 web font/,
     );
     expect(problem('notes.ttf', Buffer.from('just some text'))).toMatch(/notes\.ttf is not a font file/);
-    expect(problem('real.ttf', fs.readFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'))).toBe('');
+    expect(problem('short.ttf', Buffer.from([0, 1]))).toMatch(/short\.ttf is not a font file/);
+    fs.mkdirSync(path.join(dir, 'fonts.ttf'));
+    try {
+      validateTheme({ ...good, fallbackFont: 'fonts.ttf' }, path.join(dir, 'pdf-theme.json'));
+      throw new Error('a folder was taken for a font');
+    } catch (e) {
+      expect((e as FicbindError).diagnostic.message).toMatch(/fonts\.ttf is a folder/);
+    }
+    expect(problem('real.ttf', fs.readFileSync(BOOK_FONT.regular))).toBe('');
   });
 });
 

@@ -148,6 +148,8 @@ export async function runStoryPool(
         handing = Promise.resolve(events.onDone?.(outcome));
         // A failure stops every lane at once (and is not an unhandled rejection before the next await).
         handing.catch((err: unknown) => failure.record(err));
+        // One turn of the microtask queue, so a hand-over that fails at once is seen before the next start.
+        await null;
       }
       await handing;
     } catch (err) {
