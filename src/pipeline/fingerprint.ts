@@ -12,24 +12,26 @@ export function sha256(bytes: Uint8Array | string | readonly Uint8Array[]): stri
 
 /**
  * Every file under a folder, as sorted relative paths (forward slashes), found as the templates are read:
- * through links to files and to folders. Each real folder is listed once, so a link back up ends there.
+ * through links to files and to folders. A link back to a folder it is inside is not followed again.
  */
 async function filesUnder(dir: string): Promise<string[]> {
   const files: string[] = [];
-  const seen = new Set<string>();
-  const walk = async (folder: string, rel: string): Promise<void> => {
+  const walk = async (folder: string, rel: string, above: ReadonlySet<string>): Promise<void> => {
     const real = await fs.realpath(folder);
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const e of await fs.readdir(folder, { withFileTypes: true })) {
+    if (above.has(real)) return;
+    const inside = new Set([...above, real]);
+    const entries = (await fs.readdir(folder, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
       const full = path.join(folder, e.name);
       const relative = rel === '' ? e.name : `${rel}/${e.name}`;
       const target = e.isSymbolicLink() ? await fs.stat(full).catch(() => null) : e;
       if (target?.isFile()) files.push(relative);
-      else if (target?.isDirectory()) await walk(full, relative);
+      else if (target?.isDirectory()) await walk(full, relative, inside);
     }
   };
-  await walk(dir, '');
+  await walk(dir, '', new Set());
   return files.sort();
 }
 
