@@ -35,18 +35,23 @@ try {
 /** Must equal COMPILE_OPTIONS in src/render/templates.ts; a template compiled otherwise is not used. */
 const COMPILE_OPTIONS = { strict: true, noEscape: false };
 
-/** src/render/precompiled-templates.ts, filled in: the spec of every templates/*.hbs by its text's hash. */
+/**
+ * src/render/precompiled-templates.ts, filled in: the spec of every templates/*.hbs and
+ * templates/partials/*.hbs by its text's hash.
+ */
 function precompiledTemplates() {
-  const dir = path.join(root, 'templates');
-  const entries = readdirSync(dir)
-    .filter((name) => name.endsWith('.hbs'))
-    .sort()
-    .map((name) => {
-      const text = readFileSync(path.join(dir, name), 'utf8');
-      const hash = createHash('sha256').update(text).digest('hex');
-      // A copy: Handlebars adds its defaults to the options object it is given.
-      return `  [${JSON.stringify(hash)}, ${Handlebars.precompile(text, { ...COMPILE_OPTIONS })}],`;
-    });
+  const files = ['templates', 'templates/partials'].flatMap((folder) =>
+    readdirSync(path.join(root, folder))
+      .filter((name) => name.endsWith('.hbs'))
+      .sort()
+      .map((name) => path.join(root, folder, name)),
+  );
+  const entries = files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const hash = createHash('sha256').update(text).digest('hex');
+    // A copy: Handlebars adds its defaults to the options object it is given.
+    return `  [${JSON.stringify(hash)}, ${Handlebars.precompile(text, { ...COMPILE_OPTIONS })}],`;
+  });
   return [
     `export const PRECOMPILED_OPTIONS = ${JSON.stringify(COMPILE_OPTIONS)};`,
     `export const PRECOMPILED = new Map([\n${entries.join('\n')}\n]);`,

@@ -95,11 +95,13 @@ describe('the bundled command', () => {
       .map((n) => fs.readFileSync(path.join(pkg, 'dist', n), 'utf8'))
       .join('\n');
     const templates = path.join(ROOT, 'templates');
-    for (const name of fs.readdirSync(templates).filter((n) => n.endsWith('.hbs'))) {
-      const hash = createHash('sha256')
-        .update(fs.readFileSync(path.join(templates, name), 'utf8'))
-        .digest('hex');
-      expect(bundle, name).toContain(`"${hash}"`);
+    for (const folder of [templates, path.join(templates, 'partials')]) {
+      for (const name of fs.readdirSync(folder).filter((n) => n.endsWith('.hbs'))) {
+        const hash = createHash('sha256')
+          .update(fs.readFileSync(path.join(folder, name), 'utf8'))
+          .digest('hex');
+        expect(bundle, name).toContain(`"${hash}"`);
+      }
     }
     // An edited copy is compiled from its own text, not taken from the bundle.
     const dir = scratchDir('bundle-templates');
@@ -130,6 +132,18 @@ describe('the bundled command', () => {
     return JSZip.loadAsync(epub).then(async (zip) => {
       expect(await zip.file('OEBPS/title.xhtml')?.async('string')).toContain('<p>Edited by hand</p>');
     });
+  });
+
+  it('fails a story whose partial names a value the view lacks, as the sources do', () => {
+    const dir = scratchDir('bundle-partial');
+    const mine = path.join(dir, 'templates');
+    fs.cpSync(path.join(ROOT, 'templates'), mine, { recursive: true });
+    const partial = path.join(mine, 'partials', 'noteref.hbs');
+    fs.writeFileSync(partial, fs.readFileSync(partial, 'utf8').replace('{{number}}', '{{numbr}}'));
+    const args = ['build', path.join(ROOT, 'stories', 'what-the-margin-said.txt'), '--templates', mine];
+    const r = bundled(dir, ...args, '--format', 'epub', '--no-cover', '--out', 'out');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/numbr/);
   });
 
   it('knows its version and shows its help wherever it runs', () => {

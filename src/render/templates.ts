@@ -56,8 +56,10 @@ export function loadTemplates(dir: string): TemplateSet {
   const partialsDir = path.join(resolved, 'partials');
   if (fs.existsSync(partialsDir)) {
     for (const f of fs.readdirSync(partialsDir).sort()) {
+      // Compiled here, as the templates are (strict, and from the spec made ahead of time when it is
+      // ficbind's own): a partial registered as text would be compiled later without these options.
       if (f.endsWith('.hbs'))
-        hbs.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(partialsDir, f), 'utf8'));
+        hbs.registerPartial(f.slice(0, -4), compile(hbs, fs.readFileSync(path.join(partialsDir, f), 'utf8')));
     }
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
