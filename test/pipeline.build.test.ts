@@ -84,6 +84,19 @@ describe('ficbind build', () => {
     expect(r.stderr).toContain(
       `${path.join('stories', 'odd', 'chapter-2.txt')}: error [unreadable] is a folder, not a file`,
     );
+    // Given on the command line, the broken link is named as such too.
+    const alone = ficbind(
+      dir,
+      'build',
+      path.join('stories', 'gone.txt'),
+      '--format',
+      'epub',
+      '--out',
+      'out-gone',
+    );
+    expect(alone.stderr).toContain(
+      `${path.join('stories', 'gone.txt')}: error [not-found] is a link to a file that does not exist`,
+    );
     expect(built(dir)).toEqual({
       books: ['alpha.epub', 'beta.epub', 'manifest.json', 'serial.epub'],
       stories: [

@@ -59,11 +59,11 @@ export async function parseStory(inputPath: string): Promise<ParseResult> {
   let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
     stat = await fs.stat(inputPath);
-  } catch {
+  } catch (err) {
     const error = diagnostic(
       'error',
       'not-found',
-      'no such file or folder',
+      await fileProblem(inputPath, err),
       shown,
       null,
       'give the path of a .txt story or a story folder',

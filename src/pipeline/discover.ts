@@ -20,12 +20,12 @@ export async function discoverStories(
     let stat: Awaited<ReturnType<typeof fs.stat>>;
     try {
       stat = await fs.stat(p);
-    } catch {
+    } catch (err) {
       problems.push(
         diagnostic(
           'error',
           'not-found',
-          'no such file or folder',
+          await fileProblem(p, err),
           p,
           null,
           'give .txt stories, story folders, or a folder of stories',
