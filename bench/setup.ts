@@ -21,9 +21,9 @@ function newestMtime(p: string): number {
   return newest;
 }
 
-/** Compiles ficbind when `dist/` is missing or older than its sources. */
+/** Compiles ficbind when `dist/` is missing or older than its sources (the templates are compiled into it). */
 export function ensureCompiled(): void {
-  const sources = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
+  const sources = ['src', 'scripts', 'templates', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
     .map((p) => path.join(ROOT, p))
     .filter((p) => existsSync(p));
   const stale = !existsSync(CLI) || Math.max(...sources.map(newestMtime)) > statSync(CLI).mtimeMs;

@@ -20,10 +20,7 @@ async function filesUnder(dir: string): Promise<string[]> {
     const real = await fs.realpath(folder);
     if (above.has(real)) return;
     const inside = new Set([...above, real]);
-    const entries = (await fs.readdir(folder, { withFileTypes: true })).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
-    for (const e of entries) {
+    for (const e of await fs.readdir(folder, { withFileTypes: true })) {
       const full = path.join(folder, e.name);
       const relative = rel === '' ? e.name : `${rel}/${e.name}`;
       const target = e.isSymbolicLink() ? await fs.stat(full).catch(() => null) : e;
